@@ -1,0 +1,692 @@
+//! Ingest: bytes → artifacts. Every format a user holds, recognised by content, not by file
+//! name; everything wrong with a file becomes a recorded problem, never a failure.
+
+pub mod keys;
+pub mod pbe;
+pub mod pkcs12;
+pub mod pkcs7;
+pub mod text;
+
+use der::Decode;
+use x509_cert::request::CertReq;
+use x509_cert::Certificate;
+
+use crate::analyse::cert::{self, CertFacts};
+use crate::analyse::signature;
+use crate::facts::InputFile;
+use crate::limits::Limits;
+use crate::secret::Password;
+use text::TextIssue;
+
+/// One certificate read from a file.
+#[derive(Debug, Clone)]
+pub struct CertItem {
+    /// The file it came from.
+    pub file: String,
+    /// Position among the certificates of its file (0-based).
+    pub index_in_file: usize,
+    /// `pem`, `der`, `p7b`, `pfx` or `base64`.
+    pub container: &'static str,
+    /// DER bytes.
+    pub der: Vec<u8>,
+    /// Derived facts.
+    pub facts: CertFacts,
+}
+
+/// Why a private key could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyProblem {
+    /// Encrypted and no password given.
+    PasswordNeeded,
+    /// The given password does not open it.
+    WrongPassword,
+    /// The iteration count is above the limit.
+    TooManyIterations(String),
+    /// Damaged or not decodable.
+    Corrupt(String),
+    /// A kind of key certdoctor does not read.
+    Unsupported(String),
+}
+
+/// One private key read from a file (or a PKCS#12 key bag).
+#[derive(Debug, Clone)]
+pub struct KeyItem {
+    /// The file it came from.
+    pub file: String,
+    /// A label for messages (`site.key`, `site.pfx (key 1)`).
+    pub label: String,
+    /// Came out of a PKCS#12 file.
+    pub from_pfx: bool,
+    /// How it was encrypted, when known ("not encrypted", "PBES2 ...").
+    pub encryption: Option<String>,
+    /// The key, when it could be read.
+    pub info: Option<keys::KeyInfo>,
+    /// Why it could not be read.
+    pub problem: Option<KeyProblem>,
+}
+
+/// One certificate signing request.
+#[derive(Debug, Clone)]
+pub struct CsrItem {
+    /// The file it came from.
+    pub file: String,
+    /// Subject.
+    pub subject: String,
+    /// SHA-256 of its public key.
+    pub spki_sha256: String,
+    /// Its self-signature verifies.
+    pub signature_valid: bool,
+    /// Requested DNS names / IPs.
+    pub sans: Vec<String>,
+    /// Problems with requested extensions.
+    pub bad_extensions: Vec<String>,
+}
+
+/// One PKCS#12 file.
+#[derive(Debug, Clone)]
+pub struct PfxItem {
+    /// The file.
+    pub file: String,
+    /// Wrapped in base64 / PEM text rather than binary.
+    pub pem_armored: bool,
+    /// The analysis, or why it failed.
+    pub result: Result<pkcs12::Pfx, pkcs12::Pkcs12Error>,
+}
+
+/// What one file was and held.
+#[derive(Debug, Clone, Default)]
+pub struct FileReport {
+    /// File name.
+    pub name: String,
+    /// Detected format (`pem`, `der_certificate`, `pkcs7`, `pkcs12`, `der_key`, `csr`,
+    /// `base64`, `unknown`, `empty`, `too_large`).
+    pub format: String,
+    /// What it holds.
+    pub holds: Vec<String>,
+    /// Text problems.
+    pub text_issues: Vec<TextIssue>,
+    /// Damage (truncation, trailing data, undecodable blocks).
+    pub corrupt: Vec<String>,
+    /// Why it is not a certificate file at all.
+    pub not_crypto: Option<String>,
+    /// A PEM file that holds both certificates and a private key.
+    pub key_with_certs: bool,
+    /// Order of certificate subjects in this file (for PEM layout checks).
+    pub cert_order: Vec<String>,
+}
+
+/// Everything read from the files of one installation.
+#[derive(Debug, Clone, Default)]
+pub struct Ingested {
+    /// One report per file, sorted by name.
+    pub files: Vec<FileReport>,
+    /// Every certificate, by file then position.
+    pub certs: Vec<CertItem>,
+    /// Every private key.
+    pub keys: Vec<KeyItem>,
+    /// Every CSR.
+    pub csrs: Vec<CsrItem>,
+    /// Every PKCS#12 file.
+    pub pfxs: Vec<PfxItem>,
+}
+
+enum DerKind {
+    Cert,
+    Csr(Box<CertReq>),
+    Pkcs7(Vec<Vec<u8>>),
+    Pkcs12,
+    Key,
+    Unknown,
+}
+
+/// Checks the outer DER header: `Err` describes truncation; `Ok(n)` is the count of trailing
+/// bytes after the object (0 when exact, or when the length is indefinite BER).
+fn outer_length(bytes: &[u8]) -> Result<usize, String> {
+    if bytes.len() < 2 || bytes[0] != 0x30 {
+        return Ok(0);
+    }
+    if bytes[1] == 0x80 {
+        return Ok(0); // BER indefinite length
+    }
+    let (len, hdr) = if bytes[1] < 0x80 {
+        (bytes[1] as usize, 2usize)
+    } else {
+        let n = (bytes[1] & 0x7f) as usize;
+        if n > 4 || bytes.len() < 2 + n {
+            return Err(format!("{} bytes: the length field itself is cut off", bytes.len()));
+        }
+        let mut l = 0usize;
+        for b in &bytes[2..2 + n] {
+            l = (l << 8) | *b as usize;
+        }
+        (l, 2 + n)
+    };
+    let total = hdr.saturating_add(len);
+    if total > bytes.len() {
+        Err(format!(
+            "truncated: the DER header announces {total} bytes but only {} are present",
+            bytes.len()
+        ))
+    } else {
+        Ok(bytes.len() - total)
+    }
+}
+
+fn classify(bytes: &[u8]) -> DerKind {
+    if Certificate::from_der(bytes).is_ok() {
+        return DerKind::Cert;
+    }
+    if let Ok(r) = CertReq::from_der(bytes) {
+        return DerKind::Csr(Box::new(r));
+    }
+    if let Ok(certs) = pkcs7::certificates(bytes) {
+        return DerKind::Pkcs7(certs);
+    }
+    if looks_like_pfx(bytes) {
+        return DerKind::Pkcs12;
+    }
+    match keys::parse_der_key(bytes, None, &Limits::default()) {
+        Err(keys::KeyError::NotAKey { .. }) => DerKind::Unknown,
+        _ => DerKind::Key,
+    }
+}
+
+/// PFX: SEQUENCE { INTEGER 3, ContentInfo ... }.
+fn looks_like_pfx(bytes: &[u8]) -> bool {
+    // Skip the outer header (definite or indefinite) and look for INTEGER 3.
+    let Some(&l) = bytes.get(1) else { return false };
+    let hdr = if l == 0x80 || l < 0x80 {
+        2
+    } else {
+        2 + (l & 0x7f) as usize
+    };
+    bytes.first() == Some(&0x30) && bytes.get(hdr..hdr + 3) == Some(&[0x02, 0x01, 0x03])
+}
+
+struct Ctx<'a> {
+    passwords: &'a [Password],
+    limits: &'a Limits,
+    out: Ingested,
+}
+
+fn describe_cert(f: &CertFacts) -> String {
+    format!(
+        "certificate: {} (issuer {}){}",
+        f.label(),
+        f.issuer_cn.clone().unwrap_or_else(|| f.issuer.clone()),
+        if f.is_ca { ", CA" } else { "" }
+    )
+}
+
+impl Ctx<'_> {
+    fn add_cert(&mut self, rep: &mut FileReport, der: Vec<u8>, container: &'static str) -> bool {
+        let Ok(c) = Certificate::from_der(&der) else {
+            return false;
+        };
+        let facts = cert::analyse_certificate(&c, &der);
+        rep.holds.push(describe_cert(&facts));
+        rep.cert_order.push(facts.sha256.clone());
+        let index_in_file = rep.cert_order.len() - 1;
+        self.out.certs.push(CertItem {
+            file: rep.name.clone(),
+            index_in_file,
+            container,
+            der,
+            facts,
+        });
+        true
+    }
+
+    fn add_csr(&mut self, rep: &mut FileReport, req: &CertReq, der: &[u8]) {
+        use der::Encode;
+        let spki_der = req.info.public_key.to_der().unwrap_or_default();
+        let spki_sha256 = cert::hex(&<sha2::Sha256 as sha2::Digest>::digest(&spki_der));
+        let signature_valid = signature::split_signed(der)
+            .ok()
+            .is_some_and(|(tbs, alg, sig)| {
+                signature::verify(&tbs, &alg, &sig, &req.info.public_key).is_ok()
+            });
+        let mut sans = Vec::new();
+        let mut bad_extensions = Vec::new();
+        for attr in req.info.attributes.iter() {
+            if attr.oid.to_string() == "1.2.840.113549.1.9.14" {
+                for v in attr.values.iter() {
+                    match v.decode_as::<Vec<x509_cert::ext::Extension>>() {
+                        Ok(exts) => {
+                            bad_extensions.extend(cert::extension_problems(&exts));
+                            for e in &exts {
+                                if e.extn_id.to_string() == "2.5.29.17" {
+                                    if let Ok(s) = x509_cert::ext::pkix::SubjectAltName::from_der(
+                                        e.extn_value.as_bytes(),
+                                    ) {
+                                        sans.extend(cert::san_strings(&s));
+                                    }
+                                }
+                            }
+                        }
+                        Err(e) => bad_extensions.push(format!("malformed extension request: {e}")),
+                    }
+                }
+            }
+        }
+        let subject = cert::display_name(&req.info.subject);
+        rep.holds
+            .push(format!("certificate signing request: {subject}"));
+        self.out.csrs.push(CsrItem {
+            file: rep.name.clone(),
+            subject,
+            spki_sha256,
+            signature_valid,
+            sans,
+            bad_extensions,
+        });
+    }
+
+    fn add_key(&mut self, rep: &mut FileReport, res: Result<keys::KeyInfo, keys::KeyError>) {
+        let n = self.out.keys.iter().filter(|k| k.file == rep.name).count();
+        let label = if n == 0 {
+            rep.name.clone()
+        } else {
+            format!("{} (key {})", rep.name, n + 1)
+        };
+        let (info, problem, encryption) = match res {
+            Ok(k) => {
+                let enc = k.encryption.to_string();
+                rep.holds.push(format!(
+                    "private key: {}{}",
+                    k.algorithm
+                        .as_ref()
+                        .map(describe_alg)
+                        .unwrap_or_else(|| "unknown algorithm".into()),
+                    if matches!(k.encryption, keys::KeyEncryption::None) {
+                        String::new()
+                    } else {
+                        format!(", encrypted ({enc})")
+                    }
+                ));
+                (Some(k), None, Some(enc))
+            }
+            Err(e) => {
+                let (p, enc) = match &e {
+                    keys::KeyError::PasswordNeeded { encryption } => {
+                        (KeyProblem::PasswordNeeded, Some(encryption.to_string()))
+                    }
+                    keys::KeyError::WrongPassword { encryption } => {
+                        (KeyProblem::WrongPassword, Some(encryption.to_string()))
+                    }
+                    keys::KeyError::IterationsTooHigh { .. } => {
+                        (KeyProblem::TooManyIterations(e.to_string()), None)
+                    }
+                    keys::KeyError::Unsupported { .. } => {
+                        (KeyProblem::Unsupported(e.to_string()), None)
+                    }
+                    _ => (KeyProblem::Corrupt(e.to_string()), None),
+                };
+                rep.holds.push(format!("private key (not readable: {e})"));
+                if matches!(p, KeyProblem::Corrupt(_)) {
+                    rep.corrupt.push(format!("private key: {e}"));
+                }
+                (None, Some(p), enc)
+            }
+        };
+        self.out.keys.push(KeyItem {
+            file: rep.name.clone(),
+            label,
+            from_pfx: false,
+            encryption,
+            info,
+            problem,
+        });
+    }
+
+    fn add_pfx(&mut self, rep: &mut FileReport, der: &[u8], pem_armored: bool) {
+        let result = pkcs12::analyse_pkcs12(der, self.passwords, self.limits);
+        match &result {
+            Ok(p) => {
+                rep.holds.push(format!(
+                    "PKCS#12: {} certificate(s), {} key(s)",
+                    p.certs.len(),
+                    p.keys.len()
+                ));
+                for c in &p.certs {
+                    self.add_cert(rep, c.der.clone(), "pfx");
+                }
+                for (i, k) in p.keys.iter().enumerate() {
+                    let (info, problem) = match &k.pkcs8_der {
+                        Some(d) => match keys::key_from_pkcs8(d.expose()) {
+                            Ok(info) => (Some(info), None),
+                            Err(e) => (None, Some(KeyProblem::Corrupt(e.to_string()))),
+                        },
+                        None => (
+                            None,
+                            Some(match &k.decrypt_error {
+                                Some(pkcs12::DecryptFailure::WrongPassword { .. }) => {
+                                    if self.passwords.iter().any(|p| !p.is_empty()) {
+                                        KeyProblem::WrongPassword
+                                    } else {
+                                        KeyProblem::PasswordNeeded
+                                    }
+                                }
+                                Some(pkcs12::DecryptFailure::IterationsTooHigh { .. }) => {
+                                    KeyProblem::TooManyIterations(
+                                        k.decrypt_error
+                                            .as_ref()
+                                            .map(|e| e.to_string())
+                                            .unwrap_or_default(),
+                                    )
+                                }
+                                Some(other) => KeyProblem::Unsupported(other.to_string()),
+                                None => KeyProblem::Unsupported("not decrypted".into()),
+                            }),
+                        ),
+                    };
+                    self.out.keys.push(KeyItem {
+                        file: rep.name.clone(),
+                        label: format!("{} (key {})", rep.name, i + 1),
+                        from_pfx: true,
+                        encryption: Some(format!("{:?}", k.scheme)),
+                        info,
+                        problem,
+                    });
+                }
+            }
+            Err(e) => {
+                rep.holds.push(format!("PKCS#12 (not readable: {e})"));
+                rep.corrupt.push(e.to_string());
+            }
+        }
+        self.out.pfxs.push(PfxItem {
+            file: rep.name.clone(),
+            pem_armored,
+            result,
+        });
+    }
+
+    /// Handles one DER object; returns the format name.
+    fn add_der(&mut self, rep: &mut FileReport, bytes: &[u8], container: &'static str) -> String {
+        let trailing = match outer_length(bytes) {
+            Err(e) => {
+                rep.corrupt.push(e);
+                // Still try: some decoders accept what is present.
+                0
+            }
+            Ok(n) => n,
+        };
+        let body = &bytes[..bytes.len() - trailing];
+        let format = match classify(body) {
+            DerKind::Cert => {
+                self.add_cert(rep, body.to_vec(), container);
+                "der_certificate"
+            }
+            DerKind::Csr(r) => {
+                self.add_csr(rep, &r, body);
+                "csr"
+            }
+            DerKind::Pkcs7(certs) => {
+                for c in certs {
+                    self.add_cert(rep, c, "p7b");
+                }
+                "pkcs7"
+            }
+            DerKind::Pkcs12 => {
+                self.add_pfx(rep, body, container == "base64");
+                "pkcs12"
+            }
+            DerKind::Key => {
+                let res = keys::parse_der_key(body, self.passwords.first(), self.limits);
+                self.add_key(rep, res);
+                "der_key"
+            }
+            DerKind::Unknown => {
+                if rep.corrupt.is_empty() {
+                    rep.corrupt.push(
+                        "binary data that is not a certificate, key, request, PKCS#7 or PKCS#12"
+                            .into(),
+                    );
+                }
+                "unknown"
+            }
+        };
+        if trailing > 0 {
+            rep.corrupt.push(format!(
+                "{trailing} bytes of trailing data after the end of the DER object"
+            ));
+        }
+        format.to_string()
+    }
+
+    fn add_pem_block(&mut self, rep: &mut FileReport, block: &text::PemBlock) {
+        let label = block.label.as_str();
+        let wrong = |rep: &mut FileReport, content: &str| {
+            rep.text_issues.push(TextIssue::WrongLabel {
+                label: label.to_string(),
+                content: content.to_string(),
+                line: block.line,
+            })
+        };
+        match label {
+            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
+                // TRUSTED CERTIFICATE carries OpenSSL trust settings after the certificate.
+                let body = match outer_length(&block.body) {
+                    Ok(n) if label == "TRUSTED CERTIFICATE" => &block.body[..block.body.len() - n],
+                    _ => &block.body[..],
+                };
+                if self.add_cert(rep, body.to_vec(), "pem") {
+                    return;
+                }
+            }
+            "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
+                if let Ok(r) = CertReq::from_der(&block.body) {
+                    self.add_csr(rep, &r, &block.body);
+                    return;
+                }
+            }
+            "PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY"
+            | "DSA PRIVATE KEY" => {
+                let res = keys::parse_pem_key(
+                    label,
+                    &block.headers,
+                    &block.body,
+                    self.passwords.first(),
+                    self.limits,
+                );
+                if !matches!(res, Err(keys::KeyError::NotAKey { .. })) {
+                    // A certificate labelled as a key reads as a corrupt key otherwise.
+                    if let (Err(keys::KeyError::Malformed { .. }), DerKind::Cert) =
+                        (&res, classify(&block.body))
+                    {
+                        wrong(rep, "a certificate");
+                        self.add_cert(rep, block.body.clone(), "pem");
+                        return;
+                    }
+                    rep.key_with_certs = true;
+                    self.add_key(rep, res);
+                    return;
+                }
+            }
+            "PKCS7" | "CMS" => {
+                if let Ok(certs) = pkcs7::certificates(&block.body) {
+                    for c in certs {
+                        self.add_cert(rep, c, "p7b");
+                    }
+                    return;
+                }
+            }
+            "PKCS12" => {
+                self.add_pfx(rep, &block.body, true);
+                return;
+            }
+            "PUBLIC KEY" | "X509 CRL" | "EC PARAMETERS" | "DH PARAMETERS" => {
+                rep.holds.push(format!("{} (ignored)", label.to_lowercase()));
+                return;
+            }
+            _ => {}
+        }
+        // The label did not fit the content (or is unknown): go by content.
+        match classify(&block.body) {
+            DerKind::Cert => {
+                wrong(rep, "a certificate");
+                self.add_cert(rep, block.body.clone(), "pem");
+            }
+            DerKind::Csr(r) => {
+                wrong(rep, "a certificate request");
+                self.add_csr(rep, &r, &block.body);
+            }
+            DerKind::Pkcs7(certs) => {
+                wrong(rep, "a PKCS#7 bundle");
+                for c in certs {
+                    self.add_cert(rep, c, "p7b");
+                }
+            }
+            DerKind::Pkcs12 => {
+                wrong(rep, "a PKCS#12 file");
+                self.add_pfx(rep, &block.body, true);
+            }
+            DerKind::Key => {
+                wrong(rep, "a private key");
+                let res = keys::parse_der_key(&block.body, self.passwords.first(), self.limits);
+                rep.key_with_certs = true;
+                self.add_key(rep, res);
+            }
+            DerKind::Unknown => {
+                let why = match outer_length(&block.body) {
+                    Err(e) => e,
+                    Ok(_) => "does not decode".to_string(),
+                };
+                rep.corrupt
+                    .push(format!("line {}: the {label} block {why}", block.line));
+            }
+        }
+    }
+
+    fn file(&mut self, f: &InputFile) {
+        let mut rep = FileReport {
+            name: f.name.clone(),
+            ..FileReport::default()
+        };
+        let bytes = &f.bytes;
+        if bytes.len() > self.limits.max_file_size {
+            rep.format = "too_large".into();
+            rep.corrupt.push(format!(
+                "{} bytes, larger than the limit of {} bytes; not read",
+                bytes.len(),
+                self.limits.max_file_size
+            ));
+            self.out.files.push(rep);
+            return;
+        }
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            rep.format = "empty".into();
+            rep.not_crypto = Some("the file is empty".into());
+            self.out.files.push(rep);
+            return;
+        }
+        let mut issues = Vec::new();
+        let textual = text::decode_text(bytes, &mut issues);
+        if let Some(t) = textual.as_deref().filter(|t| t.contains("-----BEGIN")) {
+            let scan = text::scan_pem(t, self.limits.max_objects_per_file);
+            rep.format = "pem".into();
+            rep.text_issues = issues;
+            rep.text_issues.extend(scan.issues.iter().cloned());
+            for i in &scan.issues {
+                if i.is_damage() {
+                    rep.corrupt.push(i.describe());
+                }
+            }
+            if scan.truncated_at_limit {
+                rep.corrupt.push(format!(
+                    "more than {} PEM blocks; the rest were not read",
+                    self.limits.max_objects_per_file
+                ));
+            }
+            let mut saw_cert = false;
+            let mut saw_key = false;
+            for b in &scan.blocks {
+                let before_c = self.out.certs.len();
+                let before_k = self.out.keys.len();
+                self.add_pem_block(&mut rep, b);
+                saw_cert |= self.out.certs.len() > before_c;
+                saw_key |= self.out.keys.len() > before_k;
+            }
+            rep.key_with_certs = saw_cert && saw_key;
+        } else if let Some(t) = textual.as_deref() {
+            let lower = t.trim_start().to_ascii_lowercase();
+            if lower.starts_with("<!doctype") || lower.starts_with("<html") || lower.contains("<body")
+            {
+                rep.format = "unknown".into();
+                rep.not_crypto = Some(
+                    "an HTML page (a download that saved an error or login page instead of the certificate)"
+                        .into(),
+                );
+            } else if let Some(der) = text::decode_bare_base64(t) {
+                rep.text_issues = issues;
+                let fmt = self.add_der(&mut rep, &der, "base64");
+                rep.format = if fmt == "unknown" {
+                    "unknown".into()
+                } else {
+                    format!("base64_{fmt}")
+                };
+            } else if bytes.first() == Some(&0x30) {
+                rep.format = self.add_der(&mut rep, bytes, "der");
+            } else {
+                rep.format = "unknown".into();
+                rep.not_crypto =
+                    Some("text that holds no PEM block, certificate or key".into());
+            }
+        } else if bytes.first() == Some(&0x30) {
+            rep.format = self.add_der(&mut rep, bytes, "der");
+        } else {
+            rep.format = "unknown".into();
+            rep.not_crypto = Some("binary data that is not DER (not a certificate, key or container)".into());
+        }
+        self.out.files.push(rep);
+    }
+}
+
+fn describe_alg(a: &keys::KeyAlgorithm) -> String {
+    match a {
+        keys::KeyAlgorithm::Rsa { bits } => format!("RSA {bits}"),
+        keys::KeyAlgorithm::Ec { curve } => format!("EC {curve}"),
+        keys::KeyAlgorithm::Ed25519 => "Ed25519".into(),
+        keys::KeyAlgorithm::Ed448 => "Ed448".into(),
+        keys::KeyAlgorithm::Dsa { bits } => format!("DSA {bits}"),
+        keys::KeyAlgorithm::Other { oid } => oid.clone(),
+        #[allow(unreachable_patterns)]
+        _ => "other".into(),
+    }
+}
+
+/// Reads every file. Files are taken in name order, so the result does not depend on the
+/// order they were given in.
+pub fn ingest(files: &[InputFile], passwords: &[Password], limits: &Limits) -> Ingested {
+    let mut sorted: Vec<&InputFile> = files.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name).then(a.bytes.cmp(&b.bytes)));
+    let mut ctx = Ctx {
+        passwords,
+        limits,
+        out: Ingested::default(),
+    };
+    for f in sorted {
+        ctx.file(f);
+    }
+    ctx.out
+}
+
+/// Reads certificates only (for trust anchors): PEM, DER, PKCS#7.
+pub fn certificates_only(files: &[InputFile], limits: &Limits) -> Vec<CertItem> {
+    ingest(files, &[], limits).certs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outer_length_detects_truncation_and_trailing_data() {
+        assert!(outer_length(&[0x30, 0x82, 0x01, 0x00, 0, 0]).is_err());
+        assert_eq!(outer_length(&[0x30, 0x01, 0x00, 0xff, 0xff]), Ok(2));
+        assert_eq!(outer_length(&[0x30, 0x80, 0x00]), Ok(0));
+        assert!(outer_length(&[0x30, 0x84]).is_err());
+    }
+}

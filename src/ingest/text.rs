@@ -1,0 +1,399 @@
+//! Text-level reading of a file: character encoding, PEM blocks, base64.
+//!
+//! Everything that can be wrong with a file's text is recorded as a [`TextIssue`] with the spot
+//! (line number) so a message can name it; nothing here fails on any input.
+
+use base64ct::{Base64, Encoding};
+use serde::Serialize;
+
+/// A problem with the text of a file. Each variant names where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TextIssue {
+    /// The file is UTF-16 (Windows "Unicode" save); most tools want ASCII/UTF-8.
+    Utf16 {
+        /// True for little-endian.
+        little_endian: bool,
+        /// A byte order mark was present.
+        bom: bool,
+    },
+    /// A UTF-8 byte order mark starts the file.
+    Utf8Bom,
+    /// An END line is directly followed by the next BEGIN line on the same line.
+    GluedBlocks {
+        /// 1-based line of the glued markers.
+        line: usize,
+    },
+    /// A BEGIN line has no matching END line (the file was cut short).
+    MissingEnd {
+        /// The PEM label.
+        label: String,
+        /// 1-based line of the BEGIN line.
+        line: usize,
+    },
+    /// A character that is not base64 inside a PEM body.
+    BadBase64 {
+        /// The PEM label.
+        label: String,
+        /// 1-based line of the bad character.
+        line: usize,
+    },
+    /// The PEM label does not match the content (e.g. a certificate labelled PRIVATE KEY).
+    WrongLabel {
+        /// The label written in the file.
+        label: String,
+        /// What the content actually is.
+        content: String,
+        /// 1-based line of the BEGIN line.
+        line: usize,
+    },
+    /// Text after the last END line.
+    TrailingText {
+        /// 1-based line where it starts.
+        line: usize,
+    },
+}
+
+impl TextIssue {
+    /// True for issues that make a file unreadable or damaged (as opposed to an encoding quirk).
+    pub fn is_damage(&self) -> bool {
+        matches!(
+            self,
+            TextIssue::MissingEnd { .. } | TextIssue::BadBase64 { .. }
+        )
+    }
+
+    /// A one-line English description.
+    pub fn describe(&self) -> String {
+        match self {
+            TextIssue::Utf16 { little_endian, bom } => format!(
+                "saved as UTF-16{} {} a byte order mark (tools expect ASCII)",
+                if *little_endian { "LE" } else { "BE" },
+                if *bom { "with" } else { "without" }
+            ),
+            TextIssue::Utf8Bom => "starts with a UTF-8 byte order mark".to_string(),
+            TextIssue::GluedBlocks { line } => {
+                format!("line {line}: an END line and the next BEGIN line are glued together without a line break")
+            }
+            TextIssue::MissingEnd { label, line } => {
+                format!("line {line}: '-----BEGIN {label}-----' has no END line (file cut short)")
+            }
+            TextIssue::BadBase64 { label, line } => {
+                format!("line {line}: invalid base64 in the {label} block")
+            }
+            TextIssue::WrongLabel {
+                label,
+                content,
+                line,
+            } => format!("line {line}: labelled '{label}' but holds {content}"),
+            TextIssue::TrailingText { line } => {
+                format!("line {line}: extra text after the last END line")
+            }
+        }
+    }
+}
+
+/// One PEM block found in a file.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PemBlock {
+    /// The label between `BEGIN ` and `-----`.
+    pub label: String,
+    /// RFC 1421 headers (e.g. `Proc-Type`, `DEK-Info`), in order.
+    pub headers: Vec<(String, String)>,
+    /// The decoded body (may hold key material: never printed).
+    pub body: Vec<u8>,
+    /// 1-based line of the BEGIN line.
+    pub line: usize,
+}
+
+impl std::fmt::Debug for PemBlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PemBlock")
+            .field("label", &self.label)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .field("line", &self.line)
+            .finish()
+    }
+}
+
+/// The outcome of reading a file as text.
+#[derive(Debug, Clone, Default)]
+pub struct TextScan {
+    /// The PEM blocks that decoded.
+    pub blocks: Vec<PemBlock>,
+    /// Everything odd about the text.
+    pub issues: Vec<TextIssue>,
+    /// Line endings are CRLF (harmless for most tools; reported for completeness).
+    pub crlf: bool,
+    /// More blocks were present than the limit allows.
+    pub truncated_at_limit: bool,
+}
+
+/// Turns raw bytes into text, undoing UTF-16 and byte order marks. Returns `None` when the bytes
+/// are not text at all.
+pub fn decode_text(bytes: &[u8], issues: &mut Vec<TextIssue>) -> Option<String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        issues.push(TextIssue::Utf8Bom);
+        return std::str::from_utf8(rest).ok().map(str::to_string);
+    }
+    let utf16 = |data: &[u8], le: bool| -> Option<String> {
+        let units: Vec<u16> = data
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units).ok()
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        issues.push(TextIssue::Utf16 {
+            little_endian: true,
+            bom: true,
+        });
+        return utf16(rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        issues.push(TextIssue::Utf16 {
+            little_endian: false,
+            bom: true,
+        });
+        return utf16(rest, false);
+    }
+    // UTF-16 without BOM: ASCII text with every other byte zero.
+    if bytes.len() >= 4 && bytes.len() % 2 == 0 {
+        let sample = &bytes[..bytes.len().min(256)];
+        let odd_zero = sample.iter().skip(1).step_by(2).all(|b| *b == 0);
+        let even_zero = sample.iter().step_by(2).all(|b| *b == 0);
+        if odd_zero && sample.iter().step_by(2).all(|b| b.is_ascii()) {
+            issues.push(TextIssue::Utf16 {
+                little_endian: true,
+                bom: false,
+            });
+            return utf16(bytes, true);
+        }
+        if even_zero && sample.iter().skip(1).step_by(2).all(|b| b.is_ascii()) {
+            issues.push(TextIssue::Utf16 {
+                little_endian: false,
+                bom: false,
+            });
+            return utf16(bytes, false);
+        }
+    }
+    std::str::from_utf8(bytes).ok().map(str::to_string)
+}
+
+const BEGIN: &str = "-----BEGIN ";
+const END: &str = "-----END ";
+const DASHES: &str = "-----";
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// Finds and decodes every PEM block in `text`, recording problems. At most `max_blocks` blocks
+/// are decoded.
+pub fn scan_pem(text: &str, max_blocks: usize) -> TextScan {
+    let mut scan = TextScan {
+        crlf: text.contains("\r\n"),
+        ..TextScan::default()
+    };
+    let mut pos = 0usize;
+    let mut last_end = None;
+    while let Some(rel) = text[pos..].find(BEGIN) {
+        let begin_at = pos + rel;
+        let label_start = begin_at + BEGIN.len();
+        let Some(label_len) = text[label_start..].find(DASHES) else {
+            break;
+        };
+        let label = text[label_start..label_start + label_len].trim().to_string();
+        let body_start = label_start + label_len + DASHES.len();
+        let line = line_of(text, begin_at);
+        if label.len() > 64 || label.contains('\n') {
+            pos = body_start;
+            continue;
+        }
+        let Some(end_rel) = text[body_start..].find(END) else {
+            scan.issues.push(TextIssue::MissingEnd { label, line });
+            last_end = Some(text.len());
+            break;
+        };
+        let end_at = body_start + end_rel;
+        // Skip the END label and its dashes.
+        let after_end_label = end_at + END.len();
+        let end_close = text[after_end_label..]
+            .find(DASHES)
+            .map(|i| after_end_label + i + DASHES.len())
+            .unwrap_or(text.len());
+        if text[end_close..].starts_with(BEGIN) || text[end_close..].starts_with("-----") {
+            scan.issues.push(TextIssue::GluedBlocks {
+                line: line_of(text, end_close),
+            });
+        }
+        // A BEGIN inside the body means this block lost its END: report and resync there.
+        if let Some(inner) = text[body_start..end_at].find(BEGIN) {
+            scan.issues.push(TextIssue::MissingEnd { label, line });
+            pos = body_start + inner;
+            continue;
+        }
+        if scan.blocks.len() >= max_blocks {
+            scan.truncated_at_limit = true;
+            break;
+        }
+        let body_text = &text[body_start..end_at];
+        match decode_body(body_text) {
+            Ok((headers, body)) => scan.blocks.push(PemBlock {
+                label,
+                headers,
+                body,
+                line,
+            }),
+            Err(bad_line_in_body) => {
+                let first = line_of(text, body_start);
+                scan.issues.push(TextIssue::BadBase64 {
+                    label,
+                    line: first + bad_line_in_body,
+                })
+            }
+        }
+        last_end = Some(end_close);
+        pos = end_close;
+    }
+    if let Some(end) = last_end {
+        if end < text.len() {
+            let rest = &text[end..];
+            if let Some(i) = rest.find(|c: char| !c.is_whitespace()) {
+                scan.issues.push(TextIssue::TrailingText {
+                    line: line_of(text, end + i),
+                });
+            }
+        }
+    }
+    scan
+}
+
+/// Decodes a PEM body: optional RFC 1421 headers, then base64 lines. On failure returns the
+/// 0-based line (relative to the body start) with the bad character.
+fn decode_body(body: &str) -> Result<(Vec<(String, String)>, Vec<u8>), usize> {
+    let mut headers = Vec::new();
+    let mut b64 = String::with_capacity(body.len());
+    let lines: Vec<&str> = body.split('\n').collect();
+    let mut in_headers = true;
+    for (i, raw) in lines.iter().enumerate() {
+        let line = raw.trim();
+        if in_headers {
+            if line.is_empty() && !headers.is_empty() {
+                in_headers = false;
+                continue;
+            }
+            if let Some((k, v)) = line.split_once(':') {
+                if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                    headers.push((k.trim().to_string(), v.trim().to_string()));
+                    continue;
+                }
+            }
+            if !line.is_empty() {
+                in_headers = false;
+            }
+        }
+        for c in line.chars() {
+            if c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=' {
+                b64.push(c);
+            } else if !c.is_whitespace() {
+                return Err(i);
+            }
+        }
+    }
+    match Base64::decode_vec(&b64) {
+        Ok(v) => Ok((headers, v)),
+        Err(_) => {
+            // Base64 that is structurally wrong (bad padding or length): blame the last line.
+            Err(lines.len().saturating_sub(1))
+        }
+    }
+}
+
+/// If the whole text is base64 (no PEM armour), decodes it.
+pub fn decode_bare_base64(text: &str) -> Option<Vec<u8>> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.len() < 16
+        || !compact
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=')
+    {
+        return None;
+    }
+    Base64::decode_vec(&compact).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CERT_B64: &str = "MIIBszCCAVmgAwIBAgIUJ0";
+
+    #[test]
+    fn glued_blocks_are_found_and_both_decode() {
+        let t = "-----BEGIN A-----\nAAAA\n-----END A----------BEGIN B-----\nAAAA\n-----END B-----\n";
+        let s = scan_pem(t, 10);
+        assert_eq!(s.blocks.len(), 2);
+        assert!(s.issues.contains(&TextIssue::GluedBlocks { line: 3 }));
+    }
+
+    #[test]
+    fn missing_end_and_bad_base64_are_located() {
+        let s = scan_pem("x\n-----BEGIN CERTIFICATE-----\nAAAA\nAA*A\n", 10);
+        assert!(matches!(s.issues[0], TextIssue::MissingEnd { line: 2, .. }));
+        let s = scan_pem(
+            "-----BEGIN CERTIFICATE-----\nAAAA\nAAAA\nAA*A\n-----END CERTIFICATE-----\n",
+            10,
+        );
+        assert_eq!(
+            s.issues,
+            vec![TextIssue::BadBase64 {
+                label: "CERTIFICATE".into(),
+                line: 4
+            }]
+        );
+    }
+
+    #[test]
+    fn headers_are_parsed() {
+        let s = scan_pem("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\nAAAA\n-----END RSA PRIVATE KEY-----\n", 10);
+        assert_eq!(s.blocks[0].headers.len(), 2);
+        assert_eq!(s.blocks[0].headers[1].0, "DEK-Info");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_detected() {
+        let text = format!("-----BEGIN CERTIFICATE-----\n{CERT_B64}\n");
+        let bytes: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let mut issues = vec![];
+        let back = decode_text(&bytes, &mut issues).unwrap();
+        assert_eq!(back, text);
+        assert_eq!(
+            issues,
+            vec![TextIssue::Utf16 {
+                little_endian: true,
+                bom: false
+            }]
+        );
+    }
+
+    #[test]
+    fn block_limit_is_respected() {
+        let one = "-----BEGIN X-----\nAAAA\n-----END X-----\n";
+        let s = scan_pem(&one.repeat(50), 10);
+        assert_eq!(s.blocks.len(), 10);
+        assert!(s.truncated_at_limit);
+    }
+}

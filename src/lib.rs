@@ -1,0 +1,193 @@
+//! # certdoctor
+//!
+//! Tells a person why a certificate installation failed and what to do about it, in order.
+//!
+//! ```
+//! use certdoctor::{diagnose, Facts, InputFile};
+//!
+//! let facts = Facts {
+//!     error: Some("0x80070056".into()),
+//!     os: Some("windows-server-2016".into()),
+//!     ..Facts::default()
+//! };
+//! let report = diagnose(&facts);
+//! // With the symptom alone, causes come ranked by how common they are, each with the
+//! // question that would confirm it.
+//! assert!(report.diagnoses.iter().any(|d| d.id == "pfx.wrong_password"));
+//! ```
+//!
+//! The pipeline, one module each: [`ingest`] (bytes → artifacts) → [`analyse`] (artifacts →
+//! derived facts) → [`view`] (all facts as dotted paths) → [`rules`] (declarative causes) →
+//! [`rank`] (findings, ranked and folded) → [`report`] → [`render`] (text | JSON, en | zh-CN).
+//!
+//! `diagnose` is pure: no I/O, no clock, no network. Same facts, same report.
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `cli` | yes | the `certdoctor` program (clap, rayon, indicatif) |
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod analyse;
+pub mod facts;
+pub mod ingest;
+pub mod limits;
+pub mod rank;
+pub mod render;
+pub mod report;
+pub mod rules;
+pub mod secret;
+pub mod symptom;
+pub mod time;
+pub mod view;
+
+pub use facts::{Facts, HostFacts, InputFile};
+pub use limits::Limits;
+pub use report::Report;
+pub use rules::RuleSet;
+pub use secret::Password;
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    ZhCn,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "en" | "en-us" | "en-gb" | "english" => Ok(Lang::En),
+            "zh-cn" | "zh" | "zh-hans" | "cn" => Ok(Lang::ZhCn),
+            _ => Err(format!("unknown language '{s}' (en or zh-CN)")),
+        }
+    }
+}
+
+/// Diagnoses one installation with the built-in rules.
+pub fn diagnose(facts: &Facts) -> Report {
+    diagnose_with(facts, RuleSet::builtin())
+}
+
+/// Builds the fact view the rules read (artifacts analysed, host facts, symptom, context).
+/// Exposed for tools that want the facts without the rules.
+pub fn fact_view(facts: &Facts) -> (view::FactView, ingest::Ingested, Option<symptom::Symptom>) {
+    let limits = &facts.limits;
+    let now = facts.now.as_deref().and_then(time::parse_rfc3339);
+    let ingested = ingest::ingest(&facts.files, &facts.passwords, limits);
+    let mut anchors: Vec<analyse::chain::ChainCert> = analyse::chain::mozilla_anchors().to_vec();
+    for c in ingest::certificates_only(&facts.trust, limits) {
+        if let Ok(a) = analyse::chain::ChainCert::from_der(&c.der) {
+            anchors.push(a);
+        }
+    }
+    let host_clock = facts
+        .host
+        .clock
+        .as_ref()
+        .and_then(|c| c.now.as_deref())
+        .and_then(time::parse_rfc3339);
+    let given: Vec<&Password> = facts.passwords.iter().filter(|p| !p.is_empty()).collect();
+    let ctx = analyse::Context {
+        now,
+        host_clock,
+        host_name: facts.host_name.clone(),
+        password_given: !given.is_empty(),
+        password_non_ascii: given.iter().any(|p| !p.expose().is_ascii()),
+        password_has_special: given.iter().any(|p| !p.is_plain_alphanumeric()),
+    };
+    let mut v = view::FactView::new();
+    analyse::derive(&ingested, &anchors, &ctx, limits, &mut v);
+
+    // Host facts, with the OS name filled in from --os when the collector did not say.
+    let mut host = facts.host.clone();
+    if let Some(info) = facts.os.as_deref().and_then(facts::os_info) {
+        let os = host.os.get_or_insert_with(Default::default);
+        os.family.get_or_insert_with(|| info.family.to_string());
+        if os.name.is_none() {
+            os.name = facts.os.clone();
+        }
+        if os.version.is_none() {
+            os.version = info.version.map(str::to_string);
+        }
+        if os.build.is_none() {
+            os.build = info.build;
+        }
+    }
+    if let Ok(j) = serde_json::to_value(&host) {
+        v.merge_json("host", &j);
+    }
+    // Context.
+    if let Some(t) = &facts.target {
+        v.str("context.target", t.to_ascii_lowercase());
+    }
+    let family = host.os.as_ref().and_then(|o| o.family.clone());
+    if let Some(f) = family {
+        v.str("context.os_family", f.to_ascii_lowercase());
+    }
+    if let Some(h) = &facts.host_name {
+        v.str("context.host_name", h.clone());
+    }
+    if let Some(n) = now {
+        v.time("context.now", n);
+    }
+    v.bool("context.password_given", ctx.password_given);
+    let symptom = facts.error.as_deref().map(symptom::read);
+    v.bool("symptom.present", symptom.is_some());
+    if let Some(s) = &symptom {
+        v.list(
+            "symptom.codes",
+            s.codes.iter().map(|c| format!("0x{c:08X}")).collect(),
+        );
+        v.list("symptom.messages", s.messages.clone());
+    }
+    (v, ingested, symptom)
+}
+
+/// Diagnoses one installation with a given rule set.
+pub fn diagnose_with(facts: &Facts, rules: &RuleSet) -> Report {
+    let (view, ingested, symptom) = fact_view(facts);
+    let keys = rank::SymptomKeys {
+        codes: symptom.as_ref().map(|s| s.codes.clone()).unwrap_or_default(),
+        messages: symptom
+            .as_ref()
+            .map(|s| s.messages.clone())
+            .unwrap_or_default(),
+    };
+    let (diagnoses, observations) = rank::evaluate(rules, &view, &keys);
+    let explained = diagnoses.iter().any(|d| d.explains_symptom);
+    let fallback = match &symptom {
+        Some(s) if !explained => Some(render::fallback::triage(&view, s)),
+        _ => None,
+    };
+    Report {
+        diagnoses,
+        observations,
+        symptom: symptom.as_ref().map(|s| symptom::report(s, explained)),
+        fallback,
+        inputs: ingested
+            .files
+            .iter()
+            .map(|f| report::InputSummary {
+                file: f.name.clone(),
+                format: f.format.clone(),
+                holds: f.holds.clone(),
+                problems: f
+                    .text_issues
+                    .iter()
+                    .map(|i| i.describe())
+                    .chain(f.corrupt.iter().cloned())
+                    .chain(f.not_crypto.iter().cloned())
+                    .collect(),
+            })
+            .collect(),
+        facts: view,
+    }
+}
