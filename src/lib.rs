@@ -128,7 +128,15 @@ pub fn fact_view(facts: &Facts) -> (view::FactView, ingest::Ingested, Option<sym
     if let Some(t) = &facts.target {
         v.str("context.target", t.to_ascii_lowercase());
     }
-    let family = host.os.as_ref().and_then(|o| o.family.clone());
+    // The OS family, else what the target implies (IIS, Exchange and code signing run on
+    // Windows; nginx and Apache on Linux), so commands are shown for the right platform.
+    let family = host.os.as_ref().and_then(|o| o.family.clone()).or_else(|| {
+        match facts.target.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("iis" | "exchange" | "codesign") => Some("windows".to_string()),
+            Some("nginx" | "apache") => Some("linux".to_string()),
+            _ => None,
+        }
+    });
     if let Some(f) = family {
         v.str("context.os_family", f.to_ascii_lowercase());
     }
@@ -179,13 +187,21 @@ pub fn diagnose_with(facts: &Facts, rules: &RuleSet) -> Report {
                 file: f.name.clone(),
                 format: f.format.clone(),
                 holds: f.holds.clone(),
-                problems: f
-                    .text_issues
-                    .iter()
-                    .map(|i| i.describe())
-                    .chain(f.corrupt.iter().cloned())
-                    .chain(f.not_crypto.iter().cloned())
-                    .collect(),
+                problems: {
+                    let mut p: Vec<String> = Vec::new();
+                    for x in f
+                        .text_issues
+                        .iter()
+                        .map(|i| i.describe())
+                        .chain(f.corrupt.iter().cloned())
+                        .chain(f.not_crypto.iter().cloned())
+                    {
+                        if !p.contains(&x) {
+                            p.push(x);
+                        }
+                    }
+                    p
+                },
             })
             .collect(),
         facts: view,

@@ -520,8 +520,11 @@ fn chain_facts(
     view.list("chain.revocation_hosts", hosts);
     // A cross-certificate: a supplied CA whose key is also the key of a self-signed anchor or
     // supplied root, under another issuer.
+    // Only hash the anchors' keys when a supplied CA could be a cross-certificate.
+    let candidates = ing.certs.iter().any(|c| c.facts.is_ca && !c.facts.self_issued);
     let anchor_keys: Vec<String> = anchors
         .iter()
+        .filter(|_| candidates)
         .map(|a| cert::public_key_facts(a.cert.tbs_certificate().subject_public_key_info()).spki_sha256)
         .collect();
     let roots: BTreeSet<&str> = anchor_keys

@@ -87,6 +87,7 @@ impl fmt::Display for KeyFormat {
 /// The kind of key and its size or curve.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
+#[non_exhaustive]
 pub enum KeyAlgorithm {
     /// RSA (also RSA-PSS restricted keys), with the modulus size in bits.
     Rsa {
@@ -117,6 +118,7 @@ pub enum KeyAlgorithm {
 /// How the key was protected.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
+#[non_exhaustive]
 pub enum KeyEncryption {
     /// Not encrypted.
     None,
@@ -348,7 +350,9 @@ pub fn parse_der_key(
     if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() {
         return parse_plain_pkcs8(der, KeyFormat::Pkcs8);
     }
-    if decode_encrypted(der).is_ok() {
+    // Only with a known scheme: other DER has the same SEQUENCE { AlgorithmIdentifier, OCTET
+    // STRING } shape (a PKCS#1 DigestInfo, for one).
+    if decode_encrypted(der).is_ok_and(|e| known_scheme(e.alg.oid)) {
         return parse_encrypted_pkcs8(der, password, limits);
     }
     if RsaPrivateKeyRef::from_der(der).is_ok() {
@@ -1131,13 +1135,16 @@ fn sniff(der: &[u8]) -> Option<KeyFormat> {
     if outer.tag() != Tag::Sequence {
         return None;
     }
-    // True when the next element is a SEQUENCE that starts with an OID (an AlgorithmIdentifier).
-    let algorithm_identifier_next = |r: &mut der::SliceReader<'_>| -> Option<bool> {
+    // The OID that starts the next element, when that is a SEQUENCE (an AlgorithmIdentifier).
+    let algorithm_next = |r: &mut der::SliceReader<'_>| -> Option<ObjectIdentifier> {
         let header = der::Header::decode(r).ok()?;
-        Some(header.tag() == Tag::Sequence && Tag::peek(r).ok()? == Tag::ObjectIdentifier)
+        if header.tag() != Tag::Sequence {
+            return None;
+        }
+        r.decode().ok()
     };
     match Tag::peek(&r).ok()? {
-        Tag::Sequence => algorithm_identifier_next(&mut r)?.then_some(KeyFormat::EncryptedPkcs8),
+        Tag::Sequence => known_scheme(algorithm_next(&mut r)?).then_some(KeyFormat::EncryptedPkcs8),
         Tag::Integer => {
             let version: AnyRef<'_> = r.decode().ok()?;
             let version = version.value();
@@ -1145,7 +1152,7 @@ fn sniff(der: &[u8]) -> Option<KeyFormat> {
                 return None;
             }
             match Tag::peek(&r).ok()? {
-                Tag::Sequence => algorithm_identifier_next(&mut r)?.then_some(KeyFormat::Pkcs8),
+                Tag::Sequence => algorithm_next(&mut r).map(|_| KeyFormat::Pkcs8),
                 Tag::OctetString if version == [1] => Some(KeyFormat::Sec1Ec),
                 Tag::Integer => Some(KeyFormat::Pkcs1Rsa),
                 _ => None,
@@ -1153,6 +1160,18 @@ fn sniff(der: &[u8]) -> Option<KeyFormat> {
         }
         _ => None,
     }
+}
+
+/// True for the OIDs of password-based encryption schemes (PBES2, PBES1, PKCS#12 PBE).
+fn known_scheme(oid: ObjectIdentifier) -> bool {
+    let alg = AlgorithmIdentifierOwned {
+        oid,
+        parameters: None,
+    };
+    !matches!(
+        pbe::describe(&alg),
+        pbe::EncryptionScheme::Unknown { .. } | pbe::EncryptionScheme::None
+    )
 }
 
 /// OpenSSL's traditional DSA key: `SEQUENCE { 0, p, q, g, y, x }`.
@@ -1793,6 +1812,16 @@ mod tests {
                 other => panic!("{rel}: {other:?}"),
             }
         }
+        // DigestInfo { sha256, OCTET STRING }: the shape of EncryptedPrivateKeyInfo, no scheme.
+        let mut digest_info = vec![
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x01, 0x05, 0x00, 0x04, 0x20,
+        ];
+        digest_info.extend([0xab; 32]);
+        assert!(matches!(
+            parse_der_key(&digest_info, None, &Limits::default()),
+            Err(KeyError::NotAKey { .. })
+        ));
         let dsa = pem("keys-extra/dsa.traditional.pem").body;
         assert!(matches!(
             parse_der_key(&dsa, None, &Limits::default()),
@@ -1988,7 +2017,6 @@ mod tests {
     }
 
     proptest! {
-
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600),
                                        label in 0usize..6, with_pw in any::<bool>()) {

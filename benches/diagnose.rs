@@ -1,0 +1,86 @@
+//! What `diagnose` costs next to the unavoidable work (decode the inputs, one signature check
+//! per chain link), how much of it is rule evaluation, and the PKCS#12 path.
+//!
+//! `cargo bench --bench diagnose`; figures are reported in the README's performance section.
+
+use std::hint::black_box;
+
+use certdoctor::analyse::signature;
+use certdoctor::ingest::{keys, text};
+use certdoctor::{diagnose, Facts, InputFile, Password};
+use criterion::{criterion_group, criterion_main, Criterion};
+use der::Decode;
+
+fn fixture(rel: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
+}
+
+fn pem_facts() -> Facts {
+    Facts {
+        files: vec![
+            InputFile::new("fullchain.pem", fixture("chain/fullchain.pem")),
+            InputFile::new("privkey.pem", fixture("keys/leaf-rsa.pkcs8.pem")),
+        ],
+        trust: vec![InputFile::new("root.pem", fixture("pki/root-ca.pem"))],
+        target: Some("nginx".into()),
+        now: Some("2026-06-01T00:00:00Z".into()),
+        ..Facts::default()
+    }
+}
+
+/// The floor: decode every input and verify one signature per chain link (leaf ← issuing CA,
+/// issuing CA ← root).
+fn floor(chain: &[u8], key: &[u8], root: &[u8]) {
+    let mut certs = Vec::new();
+    for input in [chain, root] {
+        let t = std::str::from_utf8(input).expect("utf8");
+        for b in text::scan_pem(t, 100).blocks {
+            certs.push(x509_cert::Certificate::from_der(&b.body).expect("cert"));
+        }
+    }
+    let kt = std::str::from_utf8(key).expect("utf8");
+    for b in text::scan_pem(kt, 10).blocks {
+        black_box(keys::parse_pem_key(&b.label, &b.headers, &b.body, None, &certdoctor::Limits::default()).ok());
+    }
+    // certs: leaf, issuing, root
+    for (child, parent) in [(0usize, 1usize), (1, 2)] {
+        let der = der::Encode::to_der(&certs[child]).expect("der");
+        let (tbs, alg, sig) = signature::split_signed(&der).expect("split");
+        let spki = certs[parent].tbs_certificate().subject_public_key_info();
+        black_box(signature::verify(&tbs, &alg, &sig, spki).is_ok());
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    // Warm the lazily built statics (Mozilla roots, rules, code tables) outside the timings.
+    black_box(diagnose(&pem_facts()));
+    let chain = fixture("chain/fullchain.pem");
+    let key = fixture("keys/leaf-rsa.pkcs8.pem");
+    let root = fixture("pki/root-ca.pem");
+    let mut g = c.benchmark_group("pem_installation");
+    g.bench_function("floor_decode_and_verify", |b| b.iter(|| floor(&chain, &key, &root)));
+    let facts = pem_facts();
+    g.bench_function("diagnose", |b| b.iter(|| black_box(diagnose(&facts))));
+    let (view, _, _) = certdoctor::fact_view(&facts);
+    let keys = certdoctor::rank::SymptomKeys::default();
+    let rules = certdoctor::RuleSet::builtin();
+    g.bench_function("rules_only", |b| {
+        b.iter(|| black_box(certdoctor::rank::evaluate(rules, &view, &keys)))
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("pkcs12");
+    g.sample_size(20);
+    let pfx = Facts {
+        files: vec![InputFile::new("default.pfx", fixture("p12/default.pfx"))],
+        passwords: vec![Password::new("correct horse")],
+        os: Some("windows-server-2016".into()),
+        now: Some("2026-06-01T00:00:00Z".into()),
+        ..Facts::default()
+    };
+    g.bench_function("diagnose_default_pfx", |b| b.iter(|| black_box(diagnose(&pfx))));
+    g.finish();
+}
+
+criterion_group!(all, benches);
+criterion_main!(all);
