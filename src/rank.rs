@@ -61,6 +61,22 @@ fn strength_of(used: &[String]) -> Strength {
     }
 }
 
+/// Pipeline stage of a fact: a problem found earlier in the pipeline (the file cannot be read)
+/// comes before one found later (the chain) when both are equally certain.
+fn stage(used: &[String]) -> u8 {
+    used.iter()
+        .map(|p| match p.split('.').next().unwrap_or_default() {
+            "input" => 0,
+            "pfx" | "keys" | "csr" | "pem" => 1,
+            "leaf" => 2,
+            "chain" => 3,
+            "host" => 4,
+            _ => 5,
+        })
+        .min()
+        .unwrap_or(5)
+}
+
 fn confidence(
     strength: Strength,
     severity: Severity,
@@ -247,6 +263,7 @@ pub fn evaluate(
 ) -> (Vec<Diagnosis>, Vec<Diagnosis>) {
     let present = symptom.present();
     let mut found: Vec<(Diagnosis, &Rule)> = Vec::new();
+    let mut stages: BTreeMap<String, u8> = BTreeMap::new();
     for rule in rules.rules() {
         if !applies(rule, view) {
             continue;
@@ -259,6 +276,7 @@ pub fn evaluate(
             _ => continue,
         };
         let conf = confidence(strength, rule.severity, rule.prior, weight, present);
+        stages.insert(rule.id.clone(), stage(&o.used));
         found.push((build(rule, view, strength, conf, weight, &missing), rule));
     }
     // Fold: B goes under the top-most firing ancestor A (A.explains ∋ B, transitively), as long
@@ -315,8 +333,10 @@ pub fn evaluate(
         t.folded.sort_by(|a, b| a.id.cmp(&b.id));
     }
     top.sort_by(|a, b| {
+        let st = |d: &Diagnosis| stages.get(&d.id).copied().unwrap_or(5);
         b.confidence
             .total_cmp(&a.confidence)
+            .then(st(a).cmp(&st(b)))
             .then(a.strength.cmp(&b.strength))
             .then(a.severity.cmp(&b.severity))
             .then(a.id.cmp(&b.id))

@@ -87,7 +87,16 @@ fn check(path: &Path) -> Vec<String> {
             .map(|d| format!("{} ({:.2})", d.id, d.confidence))
             .collect();
         if let Some(want) = &c.expect_first {
-            if report.top().map(|d| d.id.as_str()) != Some(want.as_str()) {
+            // Observation rules rank among the observations, problems among the diagnoses.
+            let observation = certdoctor::RuleSet::builtin()
+                .get(want)
+                .is_some_and(|r| r.kind == certdoctor::rules::Kind::Observation);
+            let first = if observation {
+                report.observations.first()
+            } else {
+                report.top()
+            };
+            if first.map(|d| d.id.as_str()) != Some(want.as_str()) {
                 failures.push(format!(
                     "{} / {}: expected {want} first, got [{}]",
                     path.file_name().unwrap_or_default().to_string_lossy(),
@@ -97,7 +106,7 @@ fn check(path: &Path) -> Vec<String> {
             }
         }
         if let Some(absent) = &c.expect_absent {
-            if report.mentions(absent) {
+            if report.mentions(absent) || report.observations.iter().any(|d| &d.id == absent) {
                 failures.push(format!(
                     "{} / {}: {absent} must not appear, got [{}]",
                     path.file_name().unwrap_or_default().to_string_lossy(),

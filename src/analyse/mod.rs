@@ -307,7 +307,11 @@ fn pfx_facts(ing: &Ingested, ctx: &Context, view: &mut FactView) {
         MacStatus::Unsupported { .. } => "unsupported",
         _ => "not_checked",
     };
-    view.str("pfx.mac_status", status);
+    // Without the user's password only the empty one was tried: a failed check then proves
+    // nothing about the password the user typed, so the status stays unknown.
+    if !(matches!(status, "wrong_password" | "not_checked") && !ctx.password_given) {
+        view.str("pfx.mac_status", status);
+    }
     if let Some(m) = &pfx.mac {
         view.str("pfx.mac_digest", m.digest.clone());
         view.num("pfx.mac_iterations", m.iterations as f64);

@@ -341,7 +341,13 @@ impl Ctx<'_> {
     }
 
     fn add_pfx(&mut self, rep: &mut FileReport, der: &[u8], pem_armored: bool) {
-        let result = pkcs12::analyse_pkcs12(der, self.passwords, self.limits);
+        // The user's password(s) first, then the empty password (both encodings are tried).
+        let mut candidates: Vec<Password> = self.passwords.to_vec();
+        if !candidates.iter().any(Password::is_empty) {
+            candidates.push(Password::empty());
+        }
+        let given = self.passwords.iter().any(|p| !p.is_empty());
+        let result = pkcs12::analyse_pkcs12(der, &candidates, self.limits);
         match &result {
             Ok(p) => {
                 rep.holds.push(format!(
@@ -361,12 +367,9 @@ impl Ctx<'_> {
                         None => (
                             None,
                             Some(match &k.decrypt_error {
+                                _ if !given => KeyProblem::PasswordNeeded,
                                 Some(pkcs12::DecryptFailure::WrongPassword { .. }) => {
-                                    if self.passwords.iter().any(|p| !p.is_empty()) {
-                                        KeyProblem::WrongPassword
-                                    } else {
-                                        KeyProblem::PasswordNeeded
-                                    }
+                                    KeyProblem::WrongPassword
                                 }
                                 Some(pkcs12::DecryptFailure::IterationsTooHigh { .. }) => {
                                     KeyProblem::TooManyIterations(
