@@ -517,7 +517,7 @@ sign otherint "$P/other-issuing-ca.pem" "$W/otherint.key" "$LCSR" "$P/leaf-other
 # Keys of leaf-rsa in every format, and the odd ones
 # ---------------------------------------------------------------------------------------------
 q openssl pkey -in "$LEAFKEY" -traditional -out "$K/leaf-rsa.pkcs1.pem"
-q openssl pkey -in "$LEAFKEY" -outform DER -out "$K/leaf-rsa.pkcs8.der"
+q openssl pkcs8 -topk8 -nocrypt -in "$LEAFKEY" -outform DER -out "$K/leaf-rsa.pkcs8.der"
 q openssl pkcs8 -topk8 -in "$LEAFKEY" -v2 aes-256-cbc -v2prf hmacWithSHA256 \
     -passout "pass:$PW" -out "$K/leaf-rsa.pkcs8-enc-aes256.pem"
 q openssl pkcs8 -topk8 -in "$LEAFKEY" -v1 PBE-SHA1-3DES -passout "pass:$PW" \

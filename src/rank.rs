@@ -203,10 +203,15 @@ fn build(
     weight: f64,
     missing: &[String],
 ) -> Diagnosis {
+    // Evidence states facts: a line is shown only when what it states is established (its
+    // `when` holds; without `when`, when the cause itself holds rather than being suggested).
     let evidence = rule
         .evidence
         .iter()
-        .filter(|e| not_false(&e.when, view))
+        .filter(|e| match &e.when {
+            Some(c) => c.eval(view).truth == Tri::True,
+            None => strength != Strength::Suggested,
+        })
         .filter_map(|e| fill_text(&e.text, view))
         .collect();
     let plats = platforms(view);

@@ -52,6 +52,9 @@ impl SecretBytes {
     }
 }
 
+// The inner `Zeroizing` wipes the bytes when dropped; this marks the wrapper as such.
+impl zeroize::ZeroizeOnDrop for SecretBytes {}
+
 impl std::fmt::Debug for SecretBytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SecretBytes(<{} bytes redacted>)", self.0.len())
