@@ -309,7 +309,7 @@ fn pfx_facts(ing: &Ingested, ctx: &Context, view: &mut FactView) {
     };
     // Without the user's password only the empty one was tried: a failed check then proves
     // nothing about the password the user typed, so the status stays unknown.
-    if !(matches!(status, "wrong_password" | "not_checked") && !ctx.password_given) {
+    if ctx.password_given || !matches!(status, "wrong_password" | "not_checked") {
         view.str("pfx.mac_status", status);
     }
     if let Some(m) = &pfx.mac {

@@ -136,7 +136,7 @@ enum DerKind {
     Csr(Box<CertReq>),
     Pkcs7(Vec<Vec<u8>>),
     Pkcs12,
-    Key,
+    Key(Box<Result<keys::KeyInfo, keys::KeyError>>),
     Unknown,
 }
 
@@ -173,7 +173,8 @@ fn outer_length(bytes: &[u8]) -> Result<usize, String> {
     }
 }
 
-fn classify(bytes: &[u8]) -> DerKind {
+/// Recognises a DER object. A private key is parsed once, with the password, here.
+fn classify(bytes: &[u8], password: Option<&Password>, limits: &Limits) -> DerKind {
     if Certificate::from_der(bytes).is_ok() {
         return DerKind::Cert;
     }
@@ -186,9 +187,9 @@ fn classify(bytes: &[u8]) -> DerKind {
     if looks_like_pfx(bytes) {
         return DerKind::Pkcs12;
     }
-    match keys::parse_der_key(bytes, None, &Limits::default()) {
+    match keys::parse_der_key(bytes, password, limits) {
         Err(keys::KeyError::NotAKey { .. }) => DerKind::Unknown,
-        _ => DerKind::Key,
+        other => DerKind::Key(Box::new(other)),
     }
 }
 
@@ -196,7 +197,7 @@ fn classify(bytes: &[u8]) -> DerKind {
 fn looks_like_pfx(bytes: &[u8]) -> bool {
     // Skip the outer header (definite or indefinite) and look for INTEGER 3.
     let Some(&l) = bytes.get(1) else { return false };
-    let hdr = if l == 0x80 || l < 0x80 {
+    let hdr = if l <= 0x80 {
         2
     } else {
         2 + (l & 0x7f) as usize
@@ -417,7 +418,7 @@ impl Ctx<'_> {
             Ok(n) => n,
         };
         let body = &bytes[..bytes.len() - trailing];
-        let format = match classify(body) {
+        let format = match classify(body, self.passwords.first(), self.limits) {
             DerKind::Cert => {
                 self.add_cert(rep, body.to_vec(), container);
                 "der_certificate"
@@ -436,9 +437,8 @@ impl Ctx<'_> {
                 self.add_pfx(rep, body, container == "base64");
                 "pkcs12"
             }
-            DerKind::Key => {
-                let res = keys::parse_der_key(body, self.passwords.first(), self.limits);
-                self.add_key(rep, res);
+            DerKind::Key(res) => {
+                self.add_key(rep, *res);
                 "der_key"
             }
             DerKind::Unknown => {
@@ -496,8 +496,8 @@ impl Ctx<'_> {
                 );
                 if !matches!(res, Err(keys::KeyError::NotAKey { .. })) {
                     // A certificate labelled as a key reads as a corrupt key otherwise.
-                    if let (Err(keys::KeyError::Malformed { .. }), DerKind::Cert) =
-                        (&res, classify(&block.body))
+                    if matches!(res, Err(keys::KeyError::Malformed { .. }))
+                        && Certificate::from_der(&block.body).is_ok()
                     {
                         wrong(rep, "a certificate");
                         self.add_cert(rep, block.body.clone(), "pem");
@@ -527,7 +527,7 @@ impl Ctx<'_> {
             _ => {}
         }
         // The label did not fit the content (or is unknown): go by content.
-        match classify(&block.body) {
+        match classify(&block.body, self.passwords.first(), self.limits) {
             DerKind::Cert => {
                 wrong(rep, "a certificate");
                 self.add_cert(rep, block.body.clone(), "pem");
@@ -546,11 +546,10 @@ impl Ctx<'_> {
                 wrong(rep, "a PKCS#12 file");
                 self.add_pfx(rep, &block.body, true);
             }
-            DerKind::Key => {
+            DerKind::Key(res) => {
                 wrong(rep, "a private key");
-                let res = keys::parse_der_key(&block.body, self.passwords.first(), self.limits);
                 rep.key_with_certs = true;
-                self.add_key(rep, res);
+                self.add_key(rep, *res);
             }
             DerKind::Unknown => {
                 let why = match outer_length(&block.body) {

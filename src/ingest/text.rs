@@ -283,7 +283,10 @@ pub fn scan_pem(text: &str, max_blocks: usize) -> TextScan {
 
 /// Decodes a PEM body: optional RFC 1421 headers, then base64 lines. On failure returns the
 /// 0-based line (relative to the body start) with the bad character.
-fn decode_body(body: &str) -> Result<(Vec<(String, String)>, Vec<u8>), usize> {
+/// RFC 1421 headers of a PEM block.
+type Headers = Vec<(String, String)>;
+
+fn decode_body(body: &str) -> Result<(Headers, Vec<u8>), usize> {
     let mut headers = Vec::new();
     let mut b64 = String::with_capacity(body.len());
     let lines: Vec<&str> = body.split('\n').collect();
