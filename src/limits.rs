@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 pub struct Limits {
     /// Largest file read, in bytes (default 4 MiB; a real chain or PFX is a few KiB).
     pub max_file_size: usize,
-    /// Most objects (certificates, keys, CSRs, bags) taken from one file (default 1,000).
+    /// Most objects (certificates, keys, CSRs, bags) taken from one file (default 256: a full
+    /// CA bundle such as ca-certificates.crt holds about 150).
     pub max_objects_per_file: usize,
     /// Deepest ASN.1 / container nesting followed (default 16).
     pub max_nesting: usize,
@@ -34,7 +35,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_size: 4 * 1024 * 1024,
-            max_objects_per_file: 1_000,
+            max_objects_per_file: 256,
             max_nesting: 16,
             max_kdf_iterations: 1_000_000,
             max_kdf_runs: 16,

@@ -192,12 +192,35 @@ const BEGIN: &str = "-----BEGIN ";
 const END: &str = "-----END ";
 const DASHES: &str = "-----";
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+/// Line numbers for byte offsets, computed incrementally (offsets asked in increasing order
+/// cost one pass over the text in total).
+struct Lines<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+    fn at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.offset..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.offset = offset;
+        self.line
+    }
 }
 
 /// Finds and decodes every PEM block in `text`, recording problems. At most `max_blocks` blocks
@@ -209,25 +232,46 @@ pub fn scan_pem(text: &str, max_blocks: usize) -> TextScan {
     };
     let mut pos = 0usize;
     let mut last_end = None;
+    let mut lines = Lines::new(text);
+    let mut next_end: Option<usize> = None;
     while let Some(rel) = text[pos..].find(BEGIN) {
         let begin_at = pos + rel;
         let label_start = begin_at + BEGIN.len();
         let Some(label_len) = text[label_start..].find(DASHES) else {
             break;
         };
-        let label = text[label_start..label_start + label_len].trim().to_string();
         let body_start = label_start + label_len + DASHES.len();
-        let line = line_of(text, begin_at);
-        if label.len() > 64 || label.contains('\n') {
+        let raw_label = &text[label_start..label_start + label_len];
+        if raw_label.len() > 64 || raw_label.contains('\n') {
             pos = body_start;
             continue;
         }
-        let Some(end_rel) = text[body_start..].find(END) else {
-            scan.issues.push(TextIssue::MissingEnd { label, line });
-            last_end = Some(text.len());
+        let label = raw_label.trim().to_string();
+        let line = lines.at(begin_at);
+        // Hostile input can hold many BEGIN lines before one END: the END found last time is
+        // reused while it still lies ahead, so the scan stays linear.
+        if scan.blocks.len() + scan.issues.len() >= max_blocks.saturating_mul(2).max(8) {
+            scan.truncated_at_limit = true;
             break;
+        }
+        let end_at = match next_end.filter(|e| *e >= body_start) {
+            Some(e) => e,
+            None => match text[body_start..].find(END) {
+                Some(r) => body_start + r,
+                None => {
+                    scan.issues.push(TextIssue::MissingEnd { label, line });
+                    last_end = Some(text.len());
+                    break;
+                }
+            },
         };
-        let end_at = body_start + end_rel;
+        next_end = Some(end_at);
+        // A BEGIN inside the body means this block lost its END: report and resync there.
+        if let Some(inner) = text[body_start..end_at].find(BEGIN) {
+            scan.issues.push(TextIssue::MissingEnd { label, line });
+            pos = body_start + inner;
+            continue;
+        }
         // Skip the END label and its dashes.
         let after_end_label = end_at + END.len();
         let end_close = text[after_end_label..]
@@ -236,14 +280,8 @@ pub fn scan_pem(text: &str, max_blocks: usize) -> TextScan {
             .unwrap_or(text.len());
         if text[end_close..].starts_with(BEGIN) || text[end_close..].starts_with("-----") {
             scan.issues.push(TextIssue::GluedBlocks {
-                line: line_of(text, end_close),
+                line: lines.at(end_close),
             });
-        }
-        // A BEGIN inside the body means this block lost its END: report and resync there.
-        if let Some(inner) = text[body_start..end_at].find(BEGIN) {
-            scan.issues.push(TextIssue::MissingEnd { label, line });
-            pos = body_start + inner;
-            continue;
         }
         if scan.blocks.len() >= max_blocks {
             scan.truncated_at_limit = true;
@@ -258,7 +296,7 @@ pub fn scan_pem(text: &str, max_blocks: usize) -> TextScan {
                 line,
             }),
             Err(bad_line_in_body) => {
-                let first = line_of(text, body_start);
+                let first = lines.at(body_start);
                 scan.issues.push(TextIssue::BadBase64 {
                     label,
                     line: first + bad_line_in_body,
@@ -273,7 +311,7 @@ pub fn scan_pem(text: &str, max_blocks: usize) -> TextScan {
             let rest = &text[end..];
             if let Some(i) = rest.find(|c: char| !c.is_whitespace()) {
                 scan.issues.push(TextIssue::TrailingText {
-                    line: line_of(text, end + i),
+                    line: lines.at(end + i),
                 });
             }
         }
@@ -398,5 +436,19 @@ mod tests {
         let s = scan_pem(&one.repeat(50), 10);
         assert_eq!(s.blocks.len(), 10);
         assert!(s.truncated_at_limit);
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    #[test]
+    fn many_begin_lines_before_one_end_stay_bounded() {
+        let mut t = "-----BEGIN CERTIFICATE-----\n".repeat(200_000);
+        t.push_str("AAAA\n-----END CERTIFICATE-----\n");
+        let s = scan_pem(&t, 256);
+        assert!(s.truncated_at_limit);
+        assert!(s.issues.len() <= 512);
     }
 }
