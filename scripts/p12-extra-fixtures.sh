@@ -209,4 +209,5 @@ example5.pfx                                       OpenSSL -nomac (PBES2)       
 example7.pfx                                       OpenSSL, plain keyBag          1234
 example11.pfx                                      OpenSSL, BLAKE2b-512 MAC       1234
 EOF
+chmod 644 "$OUT"/* "$EXT"/*
 echo "p12-extra and p12-external fixtures written"

@@ -82,12 +82,14 @@ pub fn fact_view(facts: &Facts) -> (view::FactView, ingest::Ingested, Option<sym
     let limits = &facts.limits;
     let now = facts.now.as_deref().and_then(time::parse_rfc3339);
     let ingested = ingest::ingest(&facts.files, &facts.passwords, limits);
-    let mut anchors: Vec<analyse::chain::ChainCert> = analyse::chain::mozilla_anchors().to_vec();
-    for c in ingest::certificates_only(&facts.trust, limits) {
-        if let Ok(a) = analyse::chain::ChainCert::from_der(&c.der) {
-            anchors.push(a);
-        }
-    }
+    let extra: Vec<analyse::chain::ChainCert> = ingest::certificates_only(&facts.trust, limits)
+        .iter()
+        .filter_map(|c| analyse::chain::ChainCert::from_der(&c.der).ok())
+        .collect();
+    let anchors: Vec<&analyse::chain::ChainCert> = analyse::chain::mozilla_anchors()
+        .iter()
+        .chain(extra.iter())
+        .collect();
     let host_clock = facts
         .host
         .clock

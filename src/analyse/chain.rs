@@ -212,6 +212,11 @@ impl ChainCert {
         &self.info.ca_issuers
     }
 
+    /// The DER SubjectPublicKeyInfo.
+    pub fn spki_der(&self) -> &[u8] {
+        &self.info.spki_der
+    }
+
     fn expired_at(&self, now: i64) -> bool {
         now > self.info.not_after
     }
@@ -380,8 +385,9 @@ pub struct ChainInput<'a> {
     pub supplied: &'a [ChainCert],
     /// Index in `supplied` of the server (end-entity) certificate.
     pub leaf: usize,
-    /// Trusted roots: the built-in Mozilla roots, the user's `--trust`, host trust facts.
-    pub anchors: &'a [ChainCert],
+    /// Trusted roots: the built-in Mozilla roots, the user's `--trust`, host trust facts
+    /// (references, so the built-in roots are never copied).
+    pub anchors: &'a [&'a ChainCert],
     /// Reference time, unix seconds. The builder never reads the clock.
     pub now: i64,
     /// Bounds on the work.
@@ -651,7 +657,7 @@ impl<'a> Builder<'a> {
     fn cert(&self, node: Node) -> Option<&'a ChainCert> {
         match node {
             Node::Supplied(i) => self.input.supplied.get(i),
-            Node::Anchor(j) => self.input.anchors.get(j),
+            Node::Anchor(j) => self.input.anchors.get(j).copied(),
         }
     }
 
@@ -722,7 +728,7 @@ impl<'a> Builder<'a> {
         }
         if let Some(list) = self.anchor_by_subject.get(key) {
             for &j in list {
-                if self.input.anchors.get(j).is_some_and(ids_agree) {
+                if self.input.anchors.get(j).copied().is_some_and(ids_agree) {
                     out.push(Node::Anchor(j));
                 }
             }
@@ -1111,10 +1117,11 @@ mod tests {
         now: i64,
         limits: &Limits,
     ) -> ChainReport {
+        let anchors: Vec<&ChainCert> = anchors.iter().collect();
         build(&ChainInput {
             supplied,
             leaf,
-            anchors,
+            anchors: &anchors,
             now,
             limits,
         })

@@ -56,7 +56,7 @@ fn names(list: impl Iterator<Item = String>) -> Vec<String> {
 /// Writes every derived fact about the artifacts into `view`.
 pub fn derive(
     ing: &Ingested,
-    anchors: &[chain::ChainCert],
+    anchors: &[&chain::ChainCert],
     ctx: &Context,
     limits: &crate::limits::Limits,
     view: &mut FactView,
@@ -377,7 +377,7 @@ fn pfx_facts(ing: &Ingested, ctx: &Context, view: &mut FactView) {
 fn chain_facts(
     ing: &Ingested,
     leaf: Option<usize>,
-    anchors: &[chain::ChainCert],
+    anchors: &[&chain::ChainCert],
     ctx: &Context,
     limits: &crate::limits::Limits,
     view: &mut FactView,
@@ -529,7 +529,7 @@ fn chain_facts(
     let anchor_keys: Vec<String> = anchors
         .iter()
         .filter(|_| candidates)
-        .map(|a| cert::public_key_facts(a.cert.tbs_certificate().subject_public_key_info()).spki_sha256)
+        .map(|a| cert::hex(&<sha2::Sha256 as sha2::Digest>::digest(a.spki_der())))
         .collect();
     let roots: BTreeSet<&str> = anchor_keys
         .iter()
