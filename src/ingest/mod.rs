@@ -372,6 +372,12 @@ impl Ctx<'_> {
                                 Some(pkcs12::DecryptFailure::WrongPassword { .. }) => {
                                     KeyProblem::WrongPassword
                                 }
+                                // The MAC refused every password, so decryption was not tried.
+                                Some(pkcs12::DecryptFailure::NotAttempted { .. })
+                                    if p.mac_status == pkcs12::MacStatus::WrongPassword =>
+                                {
+                                    KeyProblem::WrongPassword
+                                }
                                 Some(pkcs12::DecryptFailure::IterationsTooHigh { .. }) => {
                                     KeyProblem::TooManyIterations(
                                         k.decrypt_error

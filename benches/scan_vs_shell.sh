@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Times `certdoctor scan` against the per-installation shell checks the source article
+# recommends, on a folder of generated installations, and measures scan's scale (time and peak
+# RSS) on up to 100,000 installations.
+#
+#   benches/scan_vs_shell.sh [N_SHELL=200] [N_SCALE="10000 100000"]
+#
+# Needs: openssl, a release build (built here), GNU time (/usr/bin/time) for peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-200}
+SCALE=${2:-"10000 100000"}
+WORK=$(mktemp -d /tmp/certdoctor-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+cargo build --release --quiet
+BIN=$PWD/target/release/certdoctor
+FX=$PWD/tests/fixtures
+ROOT=$FX/pki/root-ca.pem
+
+# Ten distinct installations (real openssl output from the fixture script): good, reversed
+# chain, wrong key, expired leaf, leaf only...; installation i copies pattern i mod 10.
+patterns=(
+  "chain/fullchain.pem keys/leaf-rsa.pkcs8.pem"
+  "chain/reversed.pem keys/leaf-rsa.pkcs8.pem"
+  "chain/fullchain.pem keys/other-rsa.pkcs8.pem"
+  "chain/leaf-only.pem keys/leaf-rsa.pkcs8.pem"
+  "chain/fullchain-with-root.pem keys/leaf-rsa.pkcs1.pem"
+  "chain/ec-fullchain.pem keys/leaf-ec.pkcs8.pem"
+  "chain/expired-intermediate-fullchain.pem keys/leaf-rsa.pkcs8.pem"
+  "chain/fullchain.pem keys/leaf-rsa.pkcs8.pem"
+  "chain/leaf-lookalike-intermediate.pem keys/leaf-rsa.pkcs8.pem"
+  "chain/fullchain.pem keys/leaf-rsa.pkcs8.pem"
+)
+make_fleet() { # $1 = dir, $2 = count; hard links keep 100k installations cheap
+  local dir=$1 n=$2 i p cert key
+  mkdir -p "$dir"
+  for ((i = 0; i < n; i++)); do
+    p=${patterns[$((i % 10))]}
+    cert=${p% *}; key=${p#* }
+    mkdir "$dir/site-$i"
+    ln "$FX/$cert" "$dir/site-$i/fullchain.pem"
+    ln "$FX/$key" "$dir/site-$i/privkey.pem"
+  done
+}
+
+make_fleet "$WORK/fleet" "$N"
+
+shell_checks() {
+  for d in "$WORK"/fleet/*/; do
+    openssl x509 -in "$d/fullchain.pem" -noout -pubkey | openssl sha256 >/dev/null
+    openssl pkey -in "$d/privkey.pem" -pubout | openssl sha256 >/dev/null
+    openssl verify -CAfile "$ROOT" -untrusted "$d/fullchain.pem" "$d/fullchain.pem" >/dev/null 2>&1 || true
+  done
+}
+now() { date +%s.%N; }
+t0=$(now); shell_checks; t1=$(now)
+"$BIN" scan "$WORK/fleet" --trust "$ROOT" --now 2026-06-01T00:00:00Z --json >/dev/null 2>&1 || true
+t2=$(now)
+"$BIN" scan "$WORK/fleet" --trust "$ROOT" --now 2026-06-01T00:00:00Z --json >/dev/null 2>&1 || true
+t3=$(now)
+python3 - "$N" "$t0" "$t1" "$t2" "$t3" <<'PY'
+import sys
+n, t0, t1, t2, t3 = int(sys.argv[1]), *map(float, sys.argv[2:])
+shell, scan = t1 - t0, t3 - t2
+print(f"installations: {n}")
+print(f"shell (openssl x509|sha256, pkey|sha256, verify): {shell:.3f} s  ({shell / n * 1000:.2f} ms each)")
+print(f"certdoctor scan (full diagnosis, warm cache):    {scan:.3f} s  ({scan / n * 1000:.3f} ms each)")
+print(f"ratio: {shell / scan:.0f}x")
+PY
+
+for M in $SCALE; do
+  rm -rf "$WORK/scale"
+  make_fleet "$WORK/scale" "$M"
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" \
+    "$BIN" scan "$WORK/scale" --trust "$ROOT" --now 2026-06-01T00:00:00Z --json >/dev/null 2>/dev/null || true
+  read -r secs kb < "$WORK/time.txt"
+  python3 -c "import sys; m,s,kb=int(sys.argv[1]),float(sys.argv[2]),int(sys.argv[3]); print(f'scale: {m} installations in {s:.1f} s ({s/m*1e6:.0f} us each), peak RSS {kb/1024:.1f} MiB')" "$M" "$secs" "$kb"
+done
