@@ -55,6 +55,7 @@ enum Cmd {
     Explain {
         /// A rule id (pfx.cipher_unsupported), a code (0x80070424, -2147024891,
         /// NTE_BAD_KEYSET) or a message.
+        #[arg(allow_hyphen_values = true)]
         what: String,
         /// Language: en or zh-CN.
         #[arg(long, default_value = "en")]
@@ -79,8 +80,9 @@ struct Opts {
     /// Reference time, RFC 3339 (default: now).
     #[arg(long)]
     now: Option<String>,
-    /// The observed error: a code in any form, or a log line.
-    #[arg(long)]
+    /// The observed error: a code in any form (0x80070005, -2147024891, E_ACCESSDENIED), or a
+    /// log line.
+    #[arg(long, allow_hyphen_values = true)]
     error: Option<String>,
     /// iis, exchange, nginx, apache, codesign, java or generic.
     #[arg(long)]

@@ -102,7 +102,7 @@ fn clean_installation_exits_zero() {
 fn error_alone_gives_ranked_causes_and_questions() {
     let o = cd()
         .args(["diagnose", "--json", "--error", "-2147024891", "--os", "windows-server-2019"])
-        .args(["--target", "iis", "tests/fixtures/pki/leaf-rsa.pem", "--now", NOW])
+        .args(["--target", "iis", "tests/fixtures/chain/fullchain.pem", "--now", NOW])
         .args(["--trust", "tests/fixtures/pki/root-ca.pem"])
         .output()
         .unwrap();
