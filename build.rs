@@ -12,13 +12,24 @@ fn main() {
         })
         .unwrap_or_default();
     files.sort();
-    let mut out = String::from("/// (file name, text) of every built-in rule.\npub const RULES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// (file name, text) of every built-in rule.\npub const RULES: &[(&str, &str)] = &[\n",
+    );
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let _ = writeln!(out, "    ({:?}, include_str!({:?})),", format!("rules/{name}"), f.display().to_string());
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    ({:?}, include_str!({:?})),",
+            format!("rules/{name}"),
+            f.display().to_string()
+        );
     }
     out.push_str("];\n");
-    let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("builtin_rules.rs");
+    let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"))
+        .join("builtin_rules.rs");
     std::fs::write(dest, out).expect("write builtin_rules.rs");
 }

@@ -12,7 +12,11 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use der::Decode;
 
 fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
+    std::fs::read(format!(
+        "{}/tests/fixtures/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
 }
 
 fn pem_facts() -> Facts {
@@ -40,7 +44,16 @@ fn floor(chain: &[u8], key: &[u8], root: &[u8]) {
     }
     let kt = std::str::from_utf8(key).expect("utf8");
     for b in text::scan_pem(kt, 10).blocks {
-        black_box(keys::parse_pem_key(&b.label, &b.headers, &b.body, None, &certdoctor::Limits::default()).ok());
+        black_box(
+            keys::parse_pem_key(
+                &b.label,
+                &b.headers,
+                &b.body,
+                None,
+                &certdoctor::Limits::default(),
+            )
+            .ok(),
+        );
     }
     // certs: leaf, issuing, root
     for (child, parent) in [(0usize, 1usize), (1, 2)] {
@@ -58,7 +71,9 @@ fn benches(c: &mut Criterion) {
     let key = fixture("keys/leaf-rsa.pkcs8.pem");
     let root = fixture("pki/root-ca.pem");
     let mut g = c.benchmark_group("pem_installation");
-    g.bench_function("floor_decode_and_verify", |b| b.iter(|| floor(&chain, &key, &root)));
+    g.bench_function("floor_decode_and_verify", |b| {
+        b.iter(|| floor(&chain, &key, &root))
+    });
     let facts = pem_facts();
     g.bench_function("diagnose", |b| b.iter(|| black_box(diagnose(&facts))));
     let (view, _, _) = certdoctor::fact_view(&facts);
@@ -78,7 +93,9 @@ fn benches(c: &mut Criterion) {
         now: Some("2026-06-01T00:00:00Z".into()),
         ..Facts::default()
     };
-    g.bench_function("diagnose_default_pfx", |b| b.iter(|| black_box(diagnose(&pfx))));
+    g.bench_function("diagnose_default_pfx", |b| {
+        b.iter(|| black_box(diagnose(&pfx)))
+    });
     g.finish();
 }
 

@@ -19,7 +19,9 @@ fn main() -> std::io::Result<()> {
         ..Facts::default()
     };
     for p in &paths {
-        facts.files.push(InputFile::new(p.as_str(), std::fs::read(p)?));
+        facts
+            .files
+            .push(InputFile::new(p.as_str(), std::fs::read(p)?));
     }
     let report = diagnose(&facts);
     for d in &report.diagnoses {

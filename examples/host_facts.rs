@@ -8,11 +8,20 @@ fn main() {
     let json = std::fs::read_to_string(format!("{root}/examples/data/windows-iis-host.json"))
         .expect("example facts");
     let mut facts: Facts = serde_json::from_str(&json).expect("facts JSON matches the schema");
-    let pfx = std::fs::read(format!("{root}/samples/iis-failed-import/www.example.test.pfx"))
-        .expect("sample PFX");
-    facts.files.push(InputFile::new("www.example.test.pfx", pfx));
+    let pfx = std::fs::read(format!(
+        "{root}/samples/iis-failed-import/www.example.test.pfx"
+    ))
+    .expect("sample PFX");
+    facts
+        .files
+        .push(InputFile::new("www.example.test.pfx", pfx));
     facts.passwords.push(Password::new("correct horse"));
     let report = diagnose(&facts);
     let top = report.top().expect("a diagnosis");
-    println!("{} ({:.0}%): {}", top.id, top.confidence * 100.0, top.title.en);
+    println!(
+        "{} ({:.0}%): {}",
+        top.id,
+        top.confidence * 100.0,
+        top.title.en
+    );
 }

@@ -492,8 +492,8 @@ pub fn os_info(name: &str) -> Option<OsInfo> {
         });
     }
     let linux = [
-        "linux", "ubuntu", "debian", "rhel", "redhat", "centos", "rocky", "alma", "fedora",
-        "suse", "sles", "opensuse", "amazon", "alpine", "arch", "oracle",
+        "linux", "ubuntu", "debian", "rhel", "redhat", "centos", "rocky", "alma", "fedora", "suse",
+        "sles", "opensuse", "amazon", "alpine", "arch", "oracle",
     ];
     if linux.iter().any(|d| n.starts_with(d)) {
         return Some(OsInfo {

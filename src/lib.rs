@@ -133,7 +133,12 @@ pub fn fact_view(facts: &Facts) -> (view::FactView, ingest::Ingested, Option<sym
     // The OS family, else what the target implies (IIS, Exchange and code signing run on
     // Windows; nginx and Apache on Linux), so commands are shown for the right platform.
     let family = host.os.as_ref().and_then(|o| o.family.clone()).or_else(|| {
-        match facts.target.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        match facts
+            .target
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("iis" | "exchange" | "codesign") => Some("windows".to_string()),
             Some("nginx" | "apache") => Some("linux".to_string()),
             _ => None,
@@ -165,7 +170,10 @@ pub fn fact_view(facts: &Facts) -> (view::FactView, ingest::Ingested, Option<sym
 pub fn diagnose_with(facts: &Facts, rules: &RuleSet) -> Report {
     let (view, ingested, symptom) = fact_view(facts);
     let keys = rank::SymptomKeys {
-        codes: symptom.as_ref().map(|s| s.codes.clone()).unwrap_or_default(),
+        codes: symptom
+            .as_ref()
+            .map(|s| s.codes.clone())
+            .unwrap_or_default(),
         messages: symptom
             .as_ref()
             .map(|s| s.messages.clone())

@@ -114,7 +114,10 @@ fn lang(s: &str) -> Result<Lang, Fatal> {
 const FACTS_FILE: &str = "facts.json";
 
 /// Reads files, and folders one level deep (sorted), skipping `facts.json`.
-fn read_inputs(paths: &[PathBuf], limit: usize) -> Result<(Vec<InputFile>, Option<PathBuf>), Fatal> {
+fn read_inputs(
+    paths: &[PathBuf],
+    limit: usize,
+) -> Result<(Vec<InputFile>, Option<PathBuf>), Fatal> {
     let mut out = Vec::new();
     let mut facts = None;
     for p in paths {
@@ -192,7 +195,11 @@ fn load_facts_file(p: &Path) -> Result<Facts, Fatal> {
         Fatal(format!(
             "{}: invalid facts at '{}': {}",
             p.display(),
-            if path == "." { "(top level)".to_string() } else { path },
+            if path == "." {
+                "(top level)".to_string()
+            } else {
+                path
+            },
             e.inner()
         ))
     })
@@ -247,7 +254,9 @@ fn build_facts(paths: &[PathBuf], o: &Opts, now_default: &str) -> Result<Facts, 
     match &o.now {
         Some(n) => {
             if certdoctor::time::parse_rfc3339(n).is_none() {
-                return Err(Fatal(format!("--now {n}: not an RFC 3339 time (e.g. 2026-06-01T00:00:00Z)")));
+                return Err(Fatal(format!(
+                    "--now {n}: not an RFC 3339 time (e.g. 2026-06-01T00:00:00Z)"
+                )));
             }
             facts.now = Some(n.clone());
         }
@@ -284,7 +293,10 @@ fn run_diagnose(paths: &[PathBuf], o: &Opts) -> Result<u8, Fatal> {
     let report = certdoctor::diagnose_with(&facts, &rules);
     if o.json {
         let v = certdoctor::render::json::to_json(&report, lang);
-        print(&format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
+        print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        ));
     } else {
         print(&render(
             &report,
@@ -362,8 +374,15 @@ fn run_scan(root: &Path, o: &Opts) -> Result<u8, Fatal> {
                         out.push('\n');
                     } else {
                         let head = match rep.top() {
-                            Some(t) => format!("{} ({}%)", t.title.get(lang), (t.confidence * 100.0).round()),
-                            None => match lang { Lang::En => "clean".into(), Lang::ZhCn => "正常".into() },
+                            Some(t) => format!(
+                                "{} ({}%)",
+                                t.title.get(lang),
+                                (t.confidence * 100.0).round()
+                            ),
+                            None => match lang {
+                                Lang::En => "clean".into(),
+                                Lang::ZhCn => "正常".into(),
+                            },
                         };
                         out.push_str(&format!("== {name}: {head}\n"));
                         if !rep.is_clean() {
@@ -374,7 +393,9 @@ fn run_scan(root: &Path, o: &Opts) -> Result<u8, Fatal> {
                 Err(Fatal(e)) => {
                     unreadable += 1;
                     if o.json {
-                        out.push_str(&serde_json::json!({"installation": name, "error": e}).to_string());
+                        out.push_str(
+                            &serde_json::json!({"installation": name, "error": e}).to_string(),
+                        );
                         out.push('\n');
                     } else {
                         out.push_str(&format!("== {name}: unreadable: {e}\n"));
@@ -394,7 +415,14 @@ fn run_scan(root: &Path, o: &Opts) -> Result<u8, Fatal> {
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut summary = format!(
         "\n{:<40} {:>8}\n{:<40} {:>8}\n{:<40} {:>8}\n{:<40} {:>8}\n",
-        "installations", dirs.len(), "clean", clean, "with findings", with_findings, "unreadable", unreadable
+        "installations",
+        dirs.len(),
+        "clean",
+        clean,
+        "with findings",
+        with_findings,
+        "unreadable",
+        unreadable
     );
     if !top.is_empty() {
         summary.push_str("\ntop causes:\n");
@@ -407,7 +435,11 @@ fn run_scan(root: &Path, o: &Opts) -> Result<u8, Fatal> {
     } else {
         print(&summary);
     }
-    Ok(if with_findings > 0 || unreadable > 0 { 1 } else { 0 })
+    Ok(if with_findings > 0 || unreadable > 0 {
+        1
+    } else {
+        0
+    })
 }
 
 fn run_rules(json: bool, lang_s: &str, extra: &[PathBuf]) -> Result<u8, Fatal> {
@@ -424,7 +456,10 @@ fn run_rules(json: bool, lang_s: &str, extra: &[PathBuf]) -> Result<u8, Fatal> {
                 })
             })
             .collect();
-        print(&format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
+        print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        ));
     } else {
         let mut s = String::new();
         for r in set.rules() {
@@ -441,7 +476,10 @@ fn run_explain(what: &str, lang_s: &str, json: bool) -> Result<u8, Fatal> {
     if let Some(r) = set.get(what) {
         let v = certdoctor::render::explain::rule(r, lang);
         if json {
-            print(&format!("{}\n", serde_json::to_string_pretty(&v.1).unwrap_or_default()));
+            print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v.1).unwrap_or_default()
+            ));
         } else {
             print(&v.0);
         }
@@ -455,7 +493,10 @@ fn run_explain(what: &str, lang_s: &str, json: bool) -> Result<u8, Fatal> {
     }
     let (text, v) = certdoctor::render::explain::symptom(&s, set, lang);
     if json {
-        print(&format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
+        print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        ));
     } else {
         print(&text);
     }

@@ -35,7 +35,8 @@ fn applies(rule: &Rule, view: &FactView) -> bool {
         _ => true,
     };
     // "generic" as a target means: no specific platform, so every rule applies.
-    let target_generic = matches!(view.get("context.target"), Some(crate::view::Value::Str(t)) if t == "generic");
+    let target_generic =
+        matches!(view.get("context.target"), Some(crate::view::Value::Str(t)) if t == "generic");
     (target_generic || in_list(&rule.targets, "context.target"))
         && in_list(&rule.os, "context.os_family")
 }
@@ -227,7 +228,11 @@ fn build(
                 .map(|s| {
                     let mut commands = Vec::new();
                     for p in &plats {
-                        let list = if *p == "windows" { &s.windows } else { &s.linux };
+                        let list = if *p == "windows" {
+                            &s.windows
+                        } else {
+                            &s.linux
+                        };
                         for c in list {
                             commands.push(Command {
                                 platform: p.to_string(),
@@ -361,12 +366,18 @@ mod tests {
     fn fill_replaces_and_reports_unknowns() {
         let mut v = FactView::new();
         v.str("leaf.serial", "0a1b");
-        v.list("chain.revocation_hosts", vec!["a.test".into(), "b.test".into()]);
+        v.list(
+            "chain.revocation_hosts",
+            vec!["a.test".into(), "b.test".into()],
+        );
         assert_eq!(
             fill("certutil -repairstore my {{leaf.serial}}", &v, false).unwrap(),
             "certutil -repairstore my 0a1b"
         );
-        assert_eq!(fill("{{chain.revocation_hosts}}", &v, false).unwrap(), "a.test, b.test");
+        assert_eq!(
+            fill("{{chain.revocation_hosts}}", &v, false).unwrap(),
+            "a.test, b.test"
+        );
         assert_eq!(fill("x {{leaf.file}}", &v, false), None);
         assert_eq!(fill("x {{leaf.file}}", &v, true).unwrap(), "x <leaf.file>");
         assert_eq!(
@@ -382,7 +393,10 @@ mod tests {
         let s = confidence(Strength::Suggested, Severity::Error, 0.5, 0.9, true);
         let unexplained = confidence(Strength::Proved, Severity::Error, 0.3, 0.0, true);
         assert!(p > r && r > s, "{p} {r} {s}");
-        assert!(r > unexplained, "a reported cause of the error outranks an unrelated proof");
+        assert!(
+            r > unexplained,
+            "a reported cause of the error outranks an unrelated proof"
+        );
         assert!(s <= 0.6);
     }
 }

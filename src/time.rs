@@ -71,7 +71,10 @@ mod tests {
         let t = parse_rfc3339("2026-06-01T12:30:00Z").unwrap();
         assert_eq!(format_rfc3339(t), "2026-06-01T12:30:00Z");
         assert_eq!(parse_rfc3339("2026-06-01T14:30:00.123+02:00"), Some(t));
-        assert_eq!(parse_rfc3339("2026-06-01"), parse_rfc3339("2026-06-01T00:00:00Z"));
+        assert_eq!(
+            parse_rfc3339("2026-06-01"),
+            parse_rfc3339("2026-06-01T00:00:00Z")
+        );
         assert_eq!(parse_rfc3339("2026-13-01T00:00:00Z"), None);
         assert_eq!(parse_rfc3339("2026-06-01T00:00:00+0200"), None);
     }

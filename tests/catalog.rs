@@ -73,7 +73,10 @@ fn every_builtin_rule_loads_and_the_catalog_is_covered() {
     assert_eq!(set.len(), files, "every rule file is a rule");
     assert_eq!(certdoctor::RuleSet::builtin().len(), files);
     let missing: Vec<&&str> = CATALOG.iter().filter(|id| set.get(id).is_none()).collect();
-    assert!(missing.is_empty(), "catalog ids without a rule: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "catalog ids without a rule: {missing:?}"
+    );
     assert_eq!(CATALOG.len(), 58);
     for r in set.rules() {
         let file = format!("rules/{}.toml", r.id);
@@ -87,10 +90,18 @@ fn corrections_are_stated() {
     let set = certdoctor::RuleSet::builtin();
     let text = |id: &str| {
         let r = set.get(id).unwrap_or_else(|| panic!("{id}"));
-        format!("{} {} {}", r.explanation.en, r.corrects.clone().unwrap_or_default(), r.explanation.zh)
+        format!(
+            "{} {} {}",
+            r.explanation.en,
+            r.corrects.clone().unwrap_or_default(),
+            r.explanation.zh
+        )
     };
     assert!(text("com.crypto_dlls_unregistered").contains("ERROR_SERVICE_DOES_NOT_EXIST"));
-    assert!(text("csp.provider_mismatch").contains("NTE_FAIL") || text("csp.legacy_no_sha256").contains("NTE_FAIL"));
+    assert!(
+        text("csp.provider_mismatch").contains("NTE_FAIL")
+            || text("csp.legacy_no_sha256").contains("NTE_FAIL")
+    );
     assert!(text("csp.legacy_no_sha256").contains("NTE_BAD_ALGID"));
     assert!(text("pfx.wrong_password").contains("0x80070056"));
     assert!(text("linux.selinux_denied").contains("cert_t"));

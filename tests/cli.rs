@@ -22,7 +22,14 @@ fn json_of(out: &[u8]) -> serde_json::Value {
 #[test]
 fn diagnose_nginx_sample_finds_the_layout_problem() {
     let out = cd()
-        .args(["diagnose", "samples/nginx-broken", "--target", "nginx", "--now", NOW])
+        .args([
+            "diagnose",
+            "samples/nginx-broken",
+            "--target",
+            "nginx",
+            "--now",
+            NOW,
+        ])
         .args(["--trust", "samples/test-root.pem", "--json"])
         .assert()
         .code(1)
@@ -52,13 +59,22 @@ fn diagnose_iis_sample_names_the_pfx_cipher_and_keeps_the_password_secret() {
     // JSON too, in both languages.
     for lang in ["en", "zh-CN"] {
         let o = cd()
-            .args(["diagnose", "samples/iis-failed-import", "--now", NOW, "--json"])
+            .args([
+                "diagnose",
+                "samples/iis-failed-import",
+                "--now",
+                NOW,
+                "--json",
+            ])
             .args(["--passin", &format!("pass:{SECRET}"), "--lang", lang])
             .output()
             .unwrap();
         assert!(!String::from_utf8_lossy(&o.stdout).contains(SECRET));
         assert!(!String::from_utf8_lossy(&o.stderr).contains(SECRET));
-        assert_eq!(json_of(&o.stdout)["diagnoses"][0]["id"], "pfx.cipher_unsupported");
+        assert_eq!(
+            json_of(&o.stdout)["diagnoses"][0]["id"],
+            "pfx.cipher_unsupported"
+        );
     }
 }
 
@@ -68,10 +84,19 @@ fn passin_env_and_file_work_and_stay_secret() {
     std::fs::create_dir_all(&dir).unwrap();
     let pf = dir.join("pass.txt");
     std::fs::write(&pf, format!("{SECRET}\n")).unwrap();
-    for spec in [format!("file:{}", pf.display()), "env:CD_TEST_PASS".to_string()] {
+    for spec in [
+        format!("file:{}", pf.display()),
+        "env:CD_TEST_PASS".to_string(),
+    ] {
         let o = cd()
             .env("CD_TEST_PASS", SECRET)
-            .args(["diagnose", "tests/fixtures/p12/default.pfx", "--now", NOW, "--json"])
+            .args([
+                "diagnose",
+                "tests/fixtures/p12/default.pfx",
+                "--now",
+                NOW,
+                "--json",
+            ])
             .args(["--os", "windows-server-2019", "--passin", &spec])
             .output()
             .unwrap();
@@ -79,30 +104,64 @@ fn passin_env_and_file_work_and_stay_secret() {
         assert_eq!(v["facts"]["pfx.mac_status"], "verified", "{spec}");
         assert!(!String::from_utf8_lossy(&o.stdout).contains(SECRET));
     }
-    cd().args(["diagnose", "tests/fixtures/p12/default.pfx", "--passin", "env:CD_NO_SUCH_VAR"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("CD_NO_SUCH_VAR"));
-    cd().args(["diagnose", "tests/fixtures/p12/default.pfx", "--passin", "bogus"])
-        .assert()
-        .code(2);
+    cd().args([
+        "diagnose",
+        "tests/fixtures/p12/default.pfx",
+        "--passin",
+        "env:CD_NO_SUCH_VAR",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("CD_NO_SUCH_VAR"));
+    cd().args([
+        "diagnose",
+        "tests/fixtures/p12/default.pfx",
+        "--passin",
+        "bogus",
+    ])
+    .assert()
+    .code(2);
 }
 
 #[test]
 fn clean_installation_exits_zero() {
-    cd().args(["diagnose", "tests/fixtures/chain/fullchain.pem", "tests/fixtures/keys/leaf-rsa.pkcs8.pem"])
-        .args(["--trust", "tests/fixtures/pki/root-ca.pem", "--now", NOW, "--target", "nginx"])
-        .args(["--host", "www.example.test", "--os", "ubuntu-24.04"])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("No problem found."));
+    cd().args([
+        "diagnose",
+        "tests/fixtures/chain/fullchain.pem",
+        "tests/fixtures/keys/leaf-rsa.pkcs8.pem",
+    ])
+    .args([
+        "--trust",
+        "tests/fixtures/pki/root-ca.pem",
+        "--now",
+        NOW,
+        "--target",
+        "nginx",
+    ])
+    .args(["--host", "www.example.test", "--os", "ubuntu-24.04"])
+    .assert()
+    .code(0)
+    .stdout(predicate::str::contains("No problem found."));
 }
 
 #[test]
 fn error_alone_gives_ranked_causes_and_questions() {
     let o = cd()
-        .args(["diagnose", "--json", "--error", "-2147024891", "--os", "windows-server-2019"])
-        .args(["--target", "iis", "tests/fixtures/chain/fullchain.pem", "--now", NOW])
+        .args([
+            "diagnose",
+            "--json",
+            "--error",
+            "-2147024891",
+            "--os",
+            "windows-server-2019",
+        ])
+        .args([
+            "--target",
+            "iis",
+            "tests/fixtures/chain/fullchain.pem",
+            "--now",
+            NOW,
+        ])
         .args(["--trust", "tests/fixtures/pki/root-ca.pem"])
         .output()
         .unwrap();
@@ -140,7 +199,12 @@ fn bad_invocations_exit_two_with_one_line() {
         vec!["diagnose", "samples/nginx-broken", "--now", "yesterday"],
         vec!["diagnose", "samples/nginx-broken", "--os", "plan9"],
         vec!["diagnose", "samples/nginx-broken", "--lang", "fr"],
-        vec!["diagnose", "samples/nginx-broken", "--rules", "no/such/rules"],
+        vec![
+            "diagnose",
+            "samples/nginx-broken",
+            "--rules",
+            "no/such/rules",
+        ],
         vec!["explain", "no.such.rule.or.code"],
         vec!["scan", "no/such/root"],
     ] {
@@ -148,7 +212,11 @@ fn bad_invocations_exit_two_with_one_line() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(o.stdout.is_empty(), "{args:?}: nothing on stdout");
         let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: one line: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "{args:?}: one line: {err}"
+        );
     }
     cd().arg("frobnicate").assert().code(2);
 }
@@ -159,14 +227,30 @@ fn custom_rules_are_loaded_and_bad_ones_located() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("off.toml"), r#"disable = ["linux.pem_layout"]"#).unwrap();
     let o = cd()
-        .args(["diagnose", "samples/nginx-broken", "--target", "nginx", "--now", NOW, "--json"])
+        .args([
+            "diagnose",
+            "samples/nginx-broken",
+            "--target",
+            "nginx",
+            "--now",
+            NOW,
+            "--json",
+        ])
         .args(["--trust", "samples/test-root.pem", "--rules"])
         .arg(&dir)
         .output()
         .unwrap();
     let v = json_of(&o.stdout);
-    assert!(v["diagnoses"].as_array().unwrap().iter().all(|d| d["id"] != "linux.pem_layout"));
-    std::fs::write(dir.join("zz-bad.toml"), "id = \"x.y\"\nseverity = \"fatal\"\n").unwrap();
+    assert!(v["diagnoses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["id"] != "linux.pem_layout"));
+    std::fs::write(
+        dir.join("zz-bad.toml"),
+        "id = \"x.y\"\nseverity = \"fatal\"\n",
+    )
+    .unwrap();
     cd().args(["diagnose", "samples/nginx-broken", "--rules"])
         .arg(&dir)
         .assert()
@@ -180,7 +264,9 @@ fn rules_lists_every_rule_in_both_languages() {
     let v = json_of(&o.stdout);
     let list = v.as_array().unwrap();
     assert!(list.len() >= 58);
-    assert!(list.iter().all(|r| r["id"].is_string() && r["title"].is_string()));
+    assert!(list
+        .iter()
+        .all(|r| r["id"].is_string() && r["title"].is_string()));
     let zh = cd().args(["rules", "--lang", "zh-CN"]).output().unwrap();
     assert!(String::from_utf8_lossy(&zh.stdout).contains("私钥"));
 }
@@ -199,14 +285,25 @@ fn explain_decodes_codes_and_prints_rules() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("-legacy").or(predicate::str::contains("PBE-SHA1-3DES")));
-    let o = cd().args(["explain", "0x80090020", "--json"]).output().unwrap();
+    let o = cd()
+        .args(["explain", "0x80090020", "--json"])
+        .output()
+        .unwrap();
     assert_eq!(json_of(&o.stdout)["codes"][0]["name"], "NTE_FAIL");
 }
 
 #[test]
 fn scan_streams_json_lines_and_summarises() {
     let o = cd()
-        .args(["scan", "samples", "--json", "--now", NOW, "--trust", "samples/test-root.pem"])
+        .args([
+            "scan",
+            "samples",
+            "--json",
+            "--now",
+            NOW,
+            "--trust",
+            "samples/test-root.pem",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
@@ -217,7 +314,10 @@ fn scan_streams_json_lines_and_summarises() {
     assert_eq!(lines.len(), 2, "two installations under samples/");
     assert!(lines.iter().all(|l| l["installation"].is_string()));
     assert!(String::from_utf8_lossy(&o.stderr).contains("installations"));
-    let text = cd().args(["scan", "samples", "--now", NOW]).output().unwrap();
+    let text = cd()
+        .args(["scan", "samples", "--now", NOW])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&text.stdout).contains("top causes"));
 }
 
@@ -230,7 +330,14 @@ fn no_colour_when_piped_or_no_color() {
             c.env("NO_COLOR", v);
         }
         let o = c
-            .args(["diagnose", "samples/nginx-broken", "--now", NOW, "--target", "nginx"])
+            .args([
+                "diagnose",
+                "samples/nginx-broken",
+                "--now",
+                NOW,
+                "--target",
+                "nginx",
+            ])
             .output()
             .unwrap();
         assert!(!o.stdout.contains(&0x1b), "no ANSI escapes");
@@ -240,11 +347,23 @@ fn no_colour_when_piped_or_no_color() {
 #[test]
 fn zh_cn_report_is_chinese_throughout() {
     let o = cd()
-        .args(["diagnose", "samples/nginx-broken", "--now", NOW, "--target", "nginx", "--lang", "zh-CN"])
+        .args([
+            "diagnose",
+            "samples/nginx-broken",
+            "--now",
+            NOW,
+            "--target",
+            "nginx",
+            "--lang",
+            "zh-CN",
+        ])
         .args(["--trust", "samples/test-root.pem"])
         .output()
         .unwrap();
     let s = String::from_utf8_lossy(&o.stdout);
-    assert!(s.contains("诊断结果") && s.contains("处理方法") && s.contains("已读取的文件"), "{s}");
+    assert!(
+        s.contains("诊断结果") && s.contains("处理方法") && s.contains("已读取的文件"),
+        "{s}"
+    );
     assert!(!s.contains("What to do:") && !s.contains("Evidence:"));
 }

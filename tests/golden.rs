@@ -18,10 +18,14 @@ fn sample(dir: &str, password: Option<&str>) -> Facts {
     names.sort();
     let mut facts = Facts::default();
     for p in names {
-        let rel = p.strip_prefix(root).expect("inside the repo").display().to_string();
+        let rel = p
+            .strip_prefix(root)
+            .expect("inside the repo")
+            .display()
+            .to_string();
         if rel.ends_with("facts.json") {
-            let f: Facts = serde_json::from_str(&std::fs::read_to_string(&p).expect("read"))
-                .expect("facts");
+            let f: Facts =
+                serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("facts");
             facts.host = f.host;
             facts.error = f.error;
             facts.os = f.os;
@@ -64,5 +68,8 @@ fn nginx_broken() {
 
 #[test]
 fn iis_failed_import() {
-    check("iis-failed-import", &sample("iis-failed-import", Some("correct horse")));
+    check(
+        "iis-failed-import",
+        &sample("iis-failed-import", Some("correct horse")),
+    );
 }

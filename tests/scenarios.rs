@@ -76,8 +76,7 @@ fn scenario_files() -> Vec<PathBuf> {
 
 fn check(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).expect("read scenario");
-    let file: File = toml::from_str(&text)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let file: File = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut failures = Vec::new();
     for c in &file.case {
         let report = diagnose(&facts_of(c));
@@ -124,7 +123,9 @@ fn every_rule_has_a_scenario_that_ranks_it_first_and_a_near_miss() {
     let rules = certdoctor::RuleSet::builtin_checked().expect("built-in rules load");
     let mut missing = Vec::new();
     for r in rules.rules() {
-        let p = root().join("tests/scenarios").join(format!("{}.toml", r.id));
+        let p = root()
+            .join("tests/scenarios")
+            .join(format!("{}.toml", r.id));
         let Ok(text) = std::fs::read_to_string(&p) else {
             missing.push(format!("{}: no scenario file", r.id));
             continue;
@@ -154,7 +155,9 @@ fn scenarios_pass() {
     let mut cases = 0;
     for p in scenario_files() {
         let text = std::fs::read_to_string(&p).expect("read");
-        cases += toml::from_str::<File>(&text).map(|f| f.case.len()).unwrap_or(0);
+        cases += toml::from_str::<File>(&text)
+            .map(|f| f.case.len())
+            .unwrap_or(0);
         failures.extend(check(&p));
     }
     assert!(cases > 0, "no scenario cases found");

@@ -19,8 +19,12 @@ fn committed_schema_matches_the_types() {
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &want).expect("write schema");
     }
-    let have = std::fs::read_to_string(&path).expect("docs/facts.schema.json exists (UPDATE_SCHEMA=1 cargo test --test schema)");
-    assert_eq!(have, want, "docs/facts.schema.json is stale: run UPDATE_SCHEMA=1 cargo test --test schema");
+    let have = std::fs::read_to_string(&path)
+        .expect("docs/facts.schema.json exists (UPDATE_SCHEMA=1 cargo test --test schema)");
+    assert_eq!(
+        have, want,
+        "docs/facts.schema.json is stale: run UPDATE_SCHEMA=1 cargo test --test schema"
+    );
 }
 
 #[test]
@@ -33,8 +37,12 @@ fn example_facts_files_validate() {
             let p = e.path();
             if p.extension().is_some_and(|x| x == "json") {
                 let v: serde_json::Value =
-                    serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("json");
-                let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+                    serde_json::from_str(&std::fs::read_to_string(&p).expect("read"))
+                        .expect("json");
+                let errors: Vec<String> = validator
+                    .iter_errors(&v)
+                    .map(|e| format!("{} at {}", e, e.instance_path))
+                    .collect();
                 assert!(errors.is_empty(), "{}: {errors:?}", p.display());
                 serde_json::from_value::<certdoctor::Facts>(v).expect("deserializes");
                 n += 1;
@@ -54,7 +62,12 @@ fn host_facts_and_registry_agree() {
     let schema = generated();
     let defs = &schema["$defs"];
     let mut paths = Vec::new();
-    fn walk(defs: &serde_json::Value, node: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+    fn walk(
+        defs: &serde_json::Value,
+        node: &serde_json::Value,
+        prefix: &str,
+        out: &mut Vec<String>,
+    ) {
         let node = match node.get("$ref").and_then(|r| r.as_str()) {
             Some(r) => &defs[r.trim_start_matches("#/$defs/")],
             None => node,
@@ -64,7 +77,10 @@ fn host_facts_and_registry_agree() {
                 .and_then(|a| a.as_array())
                 .and_then(|a| a.iter().find_map(|x| x.get("$ref").map(|_| x)))
                 .and_then(|x| {
-                    let r = x["$ref"].as_str().unwrap_or_default().trim_start_matches("#/$defs/");
+                    let r = x["$ref"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .trim_start_matches("#/$defs/");
                     defs[r].get("properties")
                 })
         });

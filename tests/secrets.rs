@@ -8,7 +8,11 @@ use certdoctor::{diagnose, Facts, InputFile, Lang, Password};
 const PASSWORD: &str = "correct horse";
 
 fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
+    std::fs::read(format!(
+        "{}/tests/fixtures/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
 }
 
 fn assert_zeroize_on_drop<T: zeroize::ZeroizeOnDrop>() {}
@@ -58,7 +62,13 @@ fn passwords_and_keys_never_reach_debug_reports_or_errors() {
         serde_json::to_string(&facts).expect("facts JSON"),
         serde_json::to_string(&to_json(&report, Lang::En)).expect("json"),
         serde_json::to_string(&to_json(&report, Lang::ZhCn)).expect("json"),
-        text::render(&report, text::TextOptions { lang: Lang::En, color: false }),
+        text::render(
+            &report,
+            text::TextOptions {
+                lang: Lang::En,
+                color: false,
+            },
+        ),
     ];
     // The facts JSON carries the input files (base64) by design; the password never.
     for (i, o) in outputs.iter().enumerate() {
@@ -86,8 +96,14 @@ fn errors_do_not_echo_passwords() {
     let pem = String::from_utf8(fixture("keys/leaf-rsa.pkcs8-enc-aes256.pem")).expect("utf8");
     let scan = certdoctor::ingest::text::scan_pem(&pem, 10);
     let b = &scan.blocks[0];
-    let err = certdoctor::ingest::keys::parse_pem_key(&b.label, &b.headers, &b.body, Some(&wrong), &limits)
-        .expect_err("wrong password");
+    let err = certdoctor::ingest::keys::parse_pem_key(
+        &b.label,
+        &b.headers,
+        &b.body,
+        Some(&wrong),
+        &limits,
+    )
+    .expect_err("wrong password");
     assert!(!err.to_string().contains("hunter2"));
     assert!(!format!("{err:?}").contains("hunter2"));
 }

@@ -199,7 +199,10 @@ pub fn extension_problems(exts: &[Extension]) -> Vec<String> {
     }
     for (oid, n) in &seen {
         if *n > 1 {
-            out.push(format!("duplicated extension {} ({n} times)", ext_name(oid)));
+            out.push(format!(
+                "duplicated extension {} ({n} times)",
+                ext_name(oid)
+            ));
         }
     }
     for e in exts {
@@ -358,7 +361,9 @@ pub fn analyse_certificate(cert: &Certificate, der: &[u8]) -> CertFacts {
         x509_cert::certificate::Version::V3 => 3,
     };
     if version < 3 && !exts.is_empty() {
-        bad_extensions.push(format!("extensions present in a version {version} certificate"));
+        bad_extensions.push(format!(
+            "extensions present in a version {version} certificate"
+        ));
     }
     let validity = tbs.validity();
     let secs = |t: &x509_cert::time::Time| t.to_unix_duration().as_secs() as i64;
@@ -395,7 +400,9 @@ pub fn analyse_certificate(cert: &Certificate, der: &[u8]) -> CertFacts {
 impl CertFacts {
     /// A short label for messages: the common name, else the subject.
     pub fn label(&self) -> String {
-        self.subject_cn.clone().unwrap_or_else(|| self.subject.clone())
+        self.subject_cn
+            .clone()
+            .unwrap_or_else(|| self.subject.clone())
     }
     /// Valid at `now` (inclusive bounds, as RFC 5280 says).
     pub fn valid_at(&self, now: i64) -> bool {

@@ -81,7 +81,10 @@ fn input_facts(ing: &Ingested, view: &mut FactView) {
         any(&|f| matches!(f.format.as_str(), "der_certificate" | "der_key" | "csr")),
     );
     view.bool("input.has_pfx", !ing.pfxs.is_empty());
-    view.bool("input.has_p7b", ing.certs.iter().any(|c| c.container == "p7b"));
+    view.bool(
+        "input.has_p7b",
+        ing.certs.iter().any(|c| c.container == "p7b"),
+    );
     view.bool("input.has_key_file", ing.keys.iter().any(|k| !k.from_pfx));
     let enc: Vec<String> = ing
         .files
@@ -109,7 +112,10 @@ fn input_facts(ing: &Ingested, view: &mut FactView) {
         .collect();
     view.bool("input.has_not_crypto", !not_crypto.is_empty());
     view.list("input.not_crypto", not_crypto);
-    view.bool("input.pfx_pem_armored", ing.pfxs.iter().any(|p| p.pem_armored));
+    view.bool(
+        "input.pfx_pem_armored",
+        ing.pfxs.iter().any(|p| p.pem_armored),
+    );
     view.list(
         "input.cert_files",
         names(
@@ -149,7 +155,10 @@ fn leaf_facts(ing: &Ingested, leaf: Option<usize>, ctx: &Context, view: &mut Fac
     if let Some(now) = ctx.now {
         view.bool("leaf.expired", now > f.not_after);
         view.bool("leaf.not_yet_valid", now < f.not_before);
-        view.num("leaf.days_left", ((f.not_after - now) as f64 / 86_400.0).floor());
+        view.num(
+            "leaf.days_left",
+            ((f.not_after - now) as f64 / 86_400.0).floor(),
+        );
     }
     if let Some(h) = ctx.host_clock {
         view.bool("leaf.valid_at_host_clock", f.valid_at(h));
@@ -183,20 +192,31 @@ fn leaf_facts(ing: &Ingested, leaf: Option<usize>, ctx: &Context, view: &mut Fac
     }
     view.bool(
         "pem.key_in_cert_file",
-        ing.files.iter().any(|r| r.format == "pem" && r.key_with_certs),
+        ing.files
+            .iter()
+            .any(|r| r.format == "pem" && r.key_with_certs),
     );
 }
 
 fn key_facts(ing: &Ingested, leaf: Option<usize>, view: &mut FactView) {
     view.num("keys.count", ing.keys.len() as f64);
-    view.list("keys.files", ing.keys.iter().map(|k| k.label.clone()).collect());
-    let leaf_spki = leaf.and_then(|i| ing.certs.get(i)).map(|c| c.facts.key.spki_sha256.clone());
+    view.list(
+        "keys.files",
+        ing.keys.iter().map(|k| k.label.clone()).collect(),
+    );
+    let leaf_spki = leaf
+        .and_then(|i| ing.certs.get(i))
+        .map(|c| c.facts.key.spki_sha256.clone());
     let hash = |k: &crate::ingest::KeyItem| k.info.as_ref()?.spki_sha256.map(|h| cert::hex(&h));
     let readable: Vec<_> = ing.keys.iter().filter(|k| hash(k).is_some()).collect();
     let undecided = ing.keys.iter().any(|k| {
         matches!(
             k.problem,
-            Some(KeyProblem::PasswordNeeded | KeyProblem::WrongPassword | KeyProblem::TooManyIterations(_))
+            Some(
+                KeyProblem::PasswordNeeded
+                    | KeyProblem::WrongPassword
+                    | KeyProblem::TooManyIterations(_)
+            )
         )
     });
     view.bool("keys.undecided", undecided);
@@ -277,14 +297,23 @@ fn csr_facts(ing: &Ingested, leaf: Option<usize>, view: &mut FactView) {
     if let Some(c) = leaf.and_then(|i| ing.certs.get(i)) {
         view.bool(
             "csr.match_leaf",
-            ing.csrs.iter().any(|r| r.spki_sha256 == c.facts.key.spki_sha256),
+            ing.csrs
+                .iter()
+                .any(|r| r.spki_sha256 == c.facts.key.spki_sha256),
         );
     }
-    view.bool("csr.signature_valid", ing.csrs.iter().all(|r| r.signature_valid));
+    view.bool(
+        "csr.signature_valid",
+        ing.csrs.iter().all(|r| r.signature_valid),
+    );
     let bad: Vec<String> = ing
         .csrs
         .iter()
-        .flat_map(|r| r.bad_extensions.iter().map(move |b| format!("{}: {b}", r.file)))
+        .flat_map(|r| {
+            r.bad_extensions
+                .iter()
+                .map(move |b| format!("{}: {b}", r.file))
+        })
         .collect();
     view.bool("csr.has_bad_extensions", !bad.is_empty());
     view.list("csr.bad_extensions", bad);
@@ -327,7 +356,12 @@ fn pfx_facts(ing: &Ingested, ctx: &Context, view: &mut FactView) {
         #[allow(unreachable_patterns)]
         _ => "other".to_string(),
     };
-    for s in pfx.safes.iter().map(|s| &s.scheme).chain(pfx.keys.iter().map(|k| &k.scheme)) {
+    for s in pfx
+        .safes
+        .iter()
+        .map(|s| &s.scheme)
+        .chain(pfx.keys.iter().map(|k| &k.scheme))
+    {
         pbes2 |= matches!(s, EncryptionScheme::Pbes2 { .. });
         let n = scheme_name(s);
         if !schemes.contains(&n) {
@@ -335,9 +369,12 @@ fn pfx_facts(ing: &Ingested, ctx: &Context, view: &mut FactView) {
         }
     }
     view.bool("pfx.uses_pbes2", pbes2);
-    let legacy_ciphers = schemes
-        .iter()
-        .all(|s| s == "none" || s.starts_with("pbe-sha1-3des") || s.starts_with("pbe-sha1-rc2") || s.starts_with("pbe-sha1-2des"));
+    let legacy_ciphers = schemes.iter().all(|s| {
+        s == "none"
+            || s.starts_with("pbe-sha1-3des")
+            || s.starts_with("pbe-sha1-rc2")
+            || s.starts_with("pbe-sha1-2des")
+    });
     let mac_sha1 = pfx.mac.as_ref().is_none_or(|m| m.digest == "sha1");
     view.bool("pfx.legacy_compatible", legacy_ciphers && mac_sha1);
     view.list("pfx.schemes", schemes);
@@ -368,7 +405,9 @@ fn pfx_facts(ing: &Ingested, ctx: &Context, view: &mut FactView) {
         if !key_hashes.is_empty() {
             view.bool(
                 "pfx.key_matches_cert",
-                pcerts.iter().any(|c| key_hashes.contains(&c.facts.key.spki_sha256)),
+                pcerts
+                    .iter()
+                    .any(|c| key_hashes.contains(&c.facts.key.spki_sha256)),
             );
         }
     }
@@ -435,7 +474,10 @@ fn chain_facts(
         "chain.complete",
         !r.paths.is_empty() || r.untrusted_root.is_some() || r.root_included.is_some(),
     );
-    view.bool("chain.has_missing_issuer", r.missing_issuer.is_some() && r.paths.is_empty());
+    view.bool(
+        "chain.has_missing_issuer",
+        r.missing_issuer.is_some() && r.paths.is_empty(),
+    );
     if let Some(m) = r.missing_issuer.as_ref().filter(|_| r.paths.is_empty()) {
         view.str("chain.missing_issuer", m.issuer_name.clone());
         view.opt_str("chain.missing_issuer_aki", m.aki_hex.clone());
@@ -444,7 +486,10 @@ fn chain_facts(
     view.bool("chain.has_lookalike", !r.lookalike_intermediates.is_empty());
     view.list(
         "chain.lookalike_intermediates",
-        r.lookalike_intermediates.iter().map(|i| label(*i)).collect(),
+        r.lookalike_intermediates
+            .iter()
+            .map(|i| label(*i))
+            .collect(),
     );
     view.bool("chain.has_unrelated", !r.unrelated_certs.is_empty());
     view.list(
@@ -465,13 +510,19 @@ fn chain_facts(
             })
             .collect(),
     );
-    view.bool("chain.valid_path_avoiding_expired", r.valid_path_avoiding_expired);
+    view.bool(
+        "chain.valid_path_avoiding_expired",
+        r.valid_path_avoiding_expired,
+    );
     view.bool("chain.order_ok", r.order_ok);
     view.bool("chain.root_included", r.root_included.is_some());
     if let Some(i) = r.root_included {
         view.str("chain.root_name", label(i));
     }
-    view.bool("chain.untrusted_root", r.untrusted_root.is_some() && !r.trusted);
+    view.bool(
+        "chain.untrusted_root",
+        r.untrusted_root.is_some() && !r.trusted,
+    );
     if let Some(i) = r.untrusted_root {
         view.str("chain.untrusted_root_name", label(i));
     }
@@ -494,7 +545,9 @@ fn chain_facts(
         .collect();
     view.bool(
         "chain.sha256_in_chain",
-        hashes.iter().any(|h| matches!(*h, "sha256" | "sha384" | "sha512")),
+        hashes
+            .iter()
+            .any(|h| matches!(*h, "sha256" | "sha384" | "sha512")),
     );
     view.bool("chain.sha1_in_chain", hashes.contains(&"sha1"));
     let mut urls: Vec<String> = Vec::new();
@@ -525,7 +578,10 @@ fn chain_facts(
     // A cross-certificate: a supplied CA whose key is also the key of a self-signed anchor or
     // supplied root, under another issuer.
     // Only hash the anchors' keys when a supplied CA could be a cross-certificate.
-    let candidates = ing.certs.iter().any(|c| c.facts.is_ca && !c.facts.self_issued);
+    let candidates = ing
+        .certs
+        .iter()
+        .any(|c| c.facts.is_ca && !c.facts.self_issued);
     let anchor_keys: Vec<String> = anchors
         .iter()
         .filter(|_| candidates)
@@ -544,7 +600,9 @@ fn chain_facts(
     view.bool(
         "chain.cross_cert_supplied",
         ing.certs.iter().any(|c| {
-            c.facts.is_ca && !c.facts.self_issued && roots.contains(c.facts.key.spki_sha256.as_str())
+            c.facts.is_ca
+                && !c.facts.self_issued
+                && roots.contains(c.facts.key.spki_sha256.as_str())
         }),
     );
 }

@@ -22,7 +22,8 @@ pub fn covers(sans: &[String], host: &str) -> bool {
             .iter()
             .any(|s| s.parse::<std::net::IpAddr>().ok() == Some(ip));
     }
-    sans.iter().any(|pattern| dns_matches(&normalise(pattern), &host))
+    sans.iter()
+        .any(|pattern| dns_matches(&normalise(pattern), &host))
 }
 
 fn normalise(s: &str) -> String {

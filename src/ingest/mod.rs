@@ -154,7 +154,10 @@ fn outer_length(bytes: &[u8]) -> Result<usize, String> {
     } else {
         let n = (bytes[1] & 0x7f) as usize;
         if n > 4 || bytes.len() < 2 + n {
-            return Err(format!("{} bytes: the length field itself is cut off", bytes.len()));
+            return Err(format!(
+                "{} bytes: the length field itself is cut off",
+                bytes.len()
+            ));
         }
         let mut l = 0usize;
         for b in &bytes[2..2 + n] {
@@ -491,7 +494,10 @@ impl Ctx<'_> {
                     return;
                 }
             }
-            "PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY"
+            "PRIVATE KEY"
+            | "ENCRYPTED PRIVATE KEY"
+            | "RSA PRIVATE KEY"
+            | "EC PRIVATE KEY"
             | "DSA PRIVATE KEY" => {
                 let res = keys::parse_pem_key(
                     label,
@@ -527,7 +533,8 @@ impl Ctx<'_> {
                 return;
             }
             "PUBLIC KEY" | "X509 CRL" | "EC PARAMETERS" | "DH PARAMETERS" => {
-                rep.holds.push(format!("{} (ignored)", label.to_lowercase()));
+                rep.holds
+                    .push(format!("{} (ignored)", label.to_lowercase()));
                 return;
             }
             _ => {}
@@ -620,7 +627,9 @@ impl Ctx<'_> {
             rep.key_with_certs = saw_cert && saw_key;
         } else if let Some(t) = textual.as_deref() {
             let lower = t.trim_start().to_ascii_lowercase();
-            if lower.starts_with("<!doctype") || lower.starts_with("<html") || lower.contains("<body")
+            if lower.starts_with("<!doctype")
+                || lower.starts_with("<html")
+                || lower.contains("<body")
             {
                 rep.format = "unknown".into();
                 rep.not_crypto = Some(
@@ -639,14 +648,14 @@ impl Ctx<'_> {
                 rep.format = self.add_der(&mut rep, bytes, "der");
             } else {
                 rep.format = "unknown".into();
-                rep.not_crypto =
-                    Some("text that holds no PEM block, certificate or key".into());
+                rep.not_crypto = Some("text that holds no PEM block, certificate or key".into());
             }
         } else if bytes.first() == Some(&0x30) {
             rep.format = self.add_der(&mut rep, bytes, "der");
         } else {
             rep.format = "unknown".into();
-            rep.not_crypto = Some("binary data that is not DER (not a certificate, key or container)".into());
+            rep.not_crypto =
+                Some("binary data that is not DER (not a certificate, key or container)".into());
         }
         self.out.files.push(rep);
     }

@@ -384,7 +384,8 @@ mod tests {
 
     #[test]
     fn glued_blocks_are_found_and_both_decode() {
-        let t = "-----BEGIN A-----\nAAAA\n-----END A----------BEGIN B-----\nAAAA\n-----END B-----\n";
+        let t =
+            "-----BEGIN A-----\nAAAA\n-----END A----------BEGIN B-----\nAAAA\n-----END B-----\n";
         let s = scan_pem(t, 10);
         assert_eq!(s.blocks.len(), 2);
         assert!(s.issues.contains(&TextIssue::GluedBlocks { line: 3 }));

@@ -13,9 +13,21 @@ use crate::Lang;
 pub fn rule(r: &Rule, lang: Lang) -> (String, Value) {
     let mut s = String::new();
     let _ = writeln!(s, "{}  [{}]", r.title.get(lang), r.id);
-    let _ = writeln!(s, "severity: {:?}; targets: {}; os: {}", r.severity,
-        if r.targets.is_empty() { "all".to_string() } else { r.targets.join(", ") },
-        if r.os.is_empty() { "all".to_string() } else { r.os.join(", ") });
+    let _ = writeln!(
+        s,
+        "severity: {:?}; targets: {}; os: {}",
+        r.severity,
+        if r.targets.is_empty() {
+            "all".to_string()
+        } else {
+            r.targets.join(", ")
+        },
+        if r.os.is_empty() {
+            "all".to_string()
+        } else {
+            r.os.join(", ")
+        }
+    );
     let _ = writeln!(s);
     let _ = writeln!(s, "{}", r.explanation.get(lang));
     if let Some(c) = &r.corrects {
@@ -99,7 +111,14 @@ pub fn symptom(sym: &Symptom, set: &RuleSet, lang: Lang) -> (String, Value) {
         .collect();
     causes.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
     if !causes.is_empty() {
-        let _ = writeln!(s, "\n{}", match lang { Lang::En => "Causes it points at, most likely first:", Lang::ZhCn => "可能的原因（按可能性从高到低）：" });
+        let _ = writeln!(
+            s,
+            "\n{}",
+            match lang {
+                Lang::En => "Causes it points at, most likely first:",
+                Lang::ZhCn => "可能的原因（按可能性从高到低）：",
+            }
+        );
         for (_, r) in &causes {
             let _ = writeln!(s, "  {:<34} {}", r.id, r.title.get(lang));
             if let Some(c) = &r.corrects {

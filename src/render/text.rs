@@ -67,7 +67,11 @@ fn diagnosis(out: &mut String, d: &Diagnosis, n: usize, o: TextOptions, l: &L) {
     }
     if !d.evidence.is_empty() {
         let _ = writeln!(out);
-        let _ = writeln!(out, "   {}", paint(o.color, "1", l.s("Evidence:", "证据：")));
+        let _ = writeln!(
+            out,
+            "   {}",
+            paint(o.color, "1", l.s("Evidence:", "证据："))
+        );
         for e in &d.evidence {
             let _ = writeln!(out, "   - {}", e.get(lang));
         }
@@ -79,7 +83,11 @@ fn diagnosis(out: &mut String, d: &Diagnosis, n: usize, o: TextOptions, l: &L) {
     }
     if !d.remediations.is_empty() {
         let _ = writeln!(out);
-        let _ = writeln!(out, "   {}", paint(o.color, "1", l.s("What to do:", "处理方法：")));
+        let _ = writeln!(
+            out,
+            "   {}",
+            paint(o.color, "1", l.s("What to do:", "处理方法："))
+        );
         for (i, r) in d.remediations.iter().enumerate() {
             let _ = writeln!(out, "   {}. {}", i + 1, r.title.get(lang));
             for (j, s) in r.steps.iter().enumerate() {
@@ -100,7 +108,10 @@ fn diagnosis(out: &mut String, d: &Diagnosis, n: usize, o: TextOptions, l: &L) {
         let _ = writeln!(
             out,
             "   {}",
-            l.s("Also seen, explained by this cause:", "同时发现（均由此原因导致）：")
+            l.s(
+                "Also seen, explained by this cause:",
+                "同时发现（均由此原因导致）："
+            )
         );
         for f in &d.folded {
             let _ = writeln!(out, "   - {} [{}]", f.title.get(lang), f.id);
@@ -156,7 +167,12 @@ pub fn render(r: &Report, o: TextOptions) -> String {
     let lang = o.lang;
     let mut out = String::new();
     if let Some(s) = &r.symptom {
-        let _ = writeln!(out, "{} {}", paint(o.color, "1", l.s("Error reported:", "报告的错误：")), s.raw);
+        let _ = writeln!(
+            out,
+            "{} {}",
+            paint(o.color, "1", l.s("Error reported:", "报告的错误：")),
+            s.raw
+        );
         for c in &s.codes {
             let _ = writeln!(
                 out,
@@ -179,11 +195,7 @@ pub fn render(r: &Report, o: TextOptions) -> String {
         let _ = writeln!(
             out,
             "{}",
-            paint(
-                o.color,
-                "1;32",
-                l.s("No problem found.", "未发现问题。")
-            )
+            paint(o.color, "1;32", l.s("No problem found.", "未发现问题。"))
         );
         let _ = writeln!(out);
     } else {
@@ -194,8 +206,14 @@ pub fn render(r: &Report, o: TextOptions) -> String {
                 o.color,
                 "1",
                 &match lang {
-                    Lang::En => format!("Diagnosis ({} found, most likely first):", r.diagnoses.len()),
-                    Lang::ZhCn => format!("诊断结果（共 {} 项，按可能性从高到低）：", r.diagnoses.len()),
+                    Lang::En => format!(
+                        "Diagnosis ({} found, most likely first):",
+                        r.diagnoses.len()
+                    ),
+                    Lang::ZhCn => format!(
+                        "诊断结果（共 {} 项，按可能性从高到低）：",
+                        r.diagnoses.len()
+                    ),
                 }
             )
         );
@@ -205,18 +223,39 @@ pub fn render(r: &Report, o: TextOptions) -> String {
         }
     }
     if let Some(f) = &r.fallback {
-        let _ = writeln!(out, "{}", paint(o.color, "1", l.s("General troubleshooting:", "通用排查步骤：")));
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                o.color,
+                "1",
+                l.s("General troubleshooting:", "通用排查步骤：")
+            )
+        );
         let _ = writeln!(out, "  {}", f.reason.get(lang));
         for (i, s) in f.steps.iter().enumerate() {
             let _ = writeln!(out, "  {}. {}", i + 1, s.text.get(lang));
             for c in &s.commands {
-                let _ = writeln!(out, "       [{}] {}", c.platform, paint(o.color, "36", &c.line));
+                let _ = writeln!(
+                    out,
+                    "       [{}] {}",
+                    c.platform,
+                    paint(o.color, "36", &c.line)
+                );
             }
         }
         let _ = writeln!(out);
     }
     if !r.observations.is_empty() {
-        let _ = writeln!(out, "{}", paint(o.color, "1", l.s("Notes (not problems):", "提示（非故障）：")));
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                o.color,
+                "1",
+                l.s("Notes (not problems):", "提示（非故障）：")
+            )
+        );
         for d in &r.observations {
             let _ = writeln!(out, "  - {} [{}]", d.title.get(lang), d.id);
             for e in &d.evidence {
@@ -226,7 +265,11 @@ pub fn render(r: &Report, o: TextOptions) -> String {
         let _ = writeln!(out);
     }
     if !r.inputs.is_empty() {
-        let _ = writeln!(out, "{}", paint(o.color, "1", l.s("Files read:", "已读取的文件：")));
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(o.color, "1", l.s("Files read:", "已读取的文件："))
+        );
         for f in &r.inputs {
             let _ = writeln!(out, "  {} ({})", f.file, f.format);
             for h in &f.holds {

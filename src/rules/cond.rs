@@ -246,7 +246,8 @@ fn check_type(path: &str, ty: FactType, test: &Test) -> Result<(), String> {
         Test::OneOf(ls) => ls.iter().all(|l| {
             matches!(
                 (ty, l),
-                (FactType::Number, Lit::Num(_)) | (FactType::String | FactType::Version, Lit::Str(_))
+                (FactType::Number, Lit::Num(_))
+                    | (FactType::String | FactType::Version, Lit::Str(_))
             )
         }),
         Test::Cmp(..) => ty == FactType::Number,
@@ -471,7 +472,10 @@ mod tests {
         assert_eq!(o.truth, Tri::False, "false short-circuits the unknown");
         v.num("keys.count", 2.0);
         let o = c.eval(&v);
-        assert_eq!((o.truth, o.missing.clone()), (Tri::Unknown, vec!["keys.match_leaf".to_string()]));
+        assert_eq!(
+            (o.truth, o.missing.clone()),
+            (Tri::Unknown, vec!["keys.match_leaf".to_string()])
+        );
         v.bool("keys.match_leaf", false);
         let o = c.eval(&v);
         assert_eq!(o.truth, Tri::True);
@@ -484,42 +488,82 @@ mod tests {
         v.str("host.os.version", "10.0.14393");
         v.list("leaf.eku", vec!["client_auth".into()]);
         v.str("context.target", "IIS");
-        v.time("leaf.not_before", crate::time::parse_rfc3339("2024-01-01").unwrap());
+        v.time(
+            "leaf.not_before",
+            crate::time::parse_rfc3339("2024-01-01").unwrap(),
+        );
         let t = |s: &str| compile(s).unwrap().eval(&v).truth;
-        assert_eq!(t(r#"fact = "host.os.version"
-version_lt = "10.0.16299""#), Tri::True);
-        assert_eq!(t(r#"fact = "host.os.version"
-version_ge = "10.0.16299""#), Tri::False);
-        assert_eq!(t(r#"fact = "leaf.eku"
-contains = "server_auth""#), Tri::False);
-        assert_eq!(t(r#"fact = "leaf.eku"
-contains_any = ["server_auth", "CLIENT_AUTH"]"#), Tri::True);
-        assert_eq!(t(r#"fact = "context.target"
-one_of = ["iis", "exchange"]"#), Tri::True);
-        assert_eq!(t(r#"fact = "leaf.not_before"
-after = "2023-06-01T00:00:00Z""#), Tri::True);
-        assert_eq!(t(r#"not = { fact = "leaf.eku", nonempty = true }"#), Tri::False);
-        assert_eq!(t(r#"fact = "keys.count"
-exists = true"#), Tri::False);
-        assert_eq!(t(r#"any = [{ fact = "keys.count", gt = 1 }, { fact = "leaf.eku", matches = "^client" }]"#), Tri::True);
+        assert_eq!(
+            t(r#"fact = "host.os.version"
+version_lt = "10.0.16299""#),
+            Tri::True
+        );
+        assert_eq!(
+            t(r#"fact = "host.os.version"
+version_ge = "10.0.16299""#),
+            Tri::False
+        );
+        assert_eq!(
+            t(r#"fact = "leaf.eku"
+contains = "server_auth""#),
+            Tri::False
+        );
+        assert_eq!(
+            t(r#"fact = "leaf.eku"
+contains_any = ["server_auth", "CLIENT_AUTH"]"#),
+            Tri::True
+        );
+        assert_eq!(
+            t(r#"fact = "context.target"
+one_of = ["iis", "exchange"]"#),
+            Tri::True
+        );
+        assert_eq!(
+            t(r#"fact = "leaf.not_before"
+after = "2023-06-01T00:00:00Z""#),
+            Tri::True
+        );
+        assert_eq!(
+            t(r#"not = { fact = "leaf.eku", nonempty = true }"#),
+            Tri::False
+        );
+        assert_eq!(
+            t(r#"fact = "keys.count"
+exists = true"#),
+            Tri::False
+        );
+        assert_eq!(
+            t(
+                r#"any = [{ fact = "keys.count", gt = 1 }, { fact = "leaf.eku", matches = "^client" }]"#
+            ),
+            Tri::True
+        );
     }
 
     #[test]
     fn bad_conditions_are_rejected_with_a_location() {
-        let e = compile(r#"fact = "no.such.fact"
-is = true"#)
+        let e = compile(
+            r#"fact = "no.such.fact"
+is = true"#,
+        )
         .unwrap_err();
         assert!(e.message.contains("unknown fact path"));
         assert_eq!(e.at, Some(7));
-        assert!(compile(r#"fact = "keys.count"
-is = "x""#)
+        assert!(compile(
+            r#"fact = "keys.count"
+is = "x""#
+        )
         .is_err());
-        assert!(compile(r#"fact = "leaf.subject"
-matches = "(""#)
+        assert!(compile(
+            r#"fact = "leaf.subject"
+matches = "(""#
+        )
         .is_err());
-        assert!(compile(r#"fact = "keys.count"
+        assert!(compile(
+            r#"fact = "keys.count"
 gt = 1
-lt = 3"#)
+lt = 3"#
+        )
         .is_err());
         assert!(compile("").is_err());
     }

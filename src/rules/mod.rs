@@ -370,7 +370,10 @@ pub fn parse_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
         }
         let code = match &r.code {
             Some(c) => Some(crate::symptom::codes::parse_code(c).ok_or_else(|| {
-                invalid(at, format!("'{c}' is not an error code certdoctor can read"))
+                invalid(
+                    at,
+                    format!("'{c}' is not an error code certdoctor can read"),
+                )
             })?),
             None => None,
         };
@@ -403,7 +406,12 @@ pub fn parse_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
             zh: r.zh.clone(),
         };
         check_text(&text, "evidence", at)?;
-        let when = r.when.as_ref().map(|c| c.compile()).transpose().map_err(cond_err)?;
+        let when = r
+            .when
+            .as_ref()
+            .map(|c| c.compile())
+            .transpose()
+            .map_err(cond_err)?;
         evidence.push(Evidence { text, when });
     }
     let mut remediations = Vec::new();
@@ -437,7 +445,12 @@ pub fn parse_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
                 linux: s.linux.clone(),
             });
         }
-        let when = r.when.as_ref().map(|c| c.compile()).transpose().map_err(cond_err)?;
+        let when = r
+            .when
+            .as_ref()
+            .map(|c| c.compile())
+            .transpose()
+            .map_err(cond_err)?;
         remediations.push(Remediation {
             title: r.title.clone(),
             when,
@@ -658,7 +671,10 @@ zh-CN = "密钥为 {{leaf.key_bits}} 位。"
     fn errors_name_file_line_and_column() {
         let bad = GOOD.replace("fact = \"leaf.key_bits\"", "fact = \"leaf.nope\"");
         let e = parse_rule("x.toml", &bad).unwrap_err().to_string();
-        assert!(e.starts_with("x.toml:12:8: unknown fact path 'leaf.nope'"), "{e}");
+        assert!(
+            e.starts_with("x.toml:12:8: unknown fact path 'leaf.nope'"),
+            "{e}"
+        );
         let bad = GOOD.replace("zh-CN = \"示例\"", "");
         let e = parse_rule("x.toml", &bad).unwrap_err().to_string();
         assert!(e.contains("x.toml:") && e.contains("zh-CN"), "{e}");
@@ -677,7 +693,8 @@ zh-CN = "密钥为 {{leaf.key_bits}} 位。"
             .unwrap();
         assert_eq!(set.len(), 1);
         assert_eq!(set.rules()[0].explanation.en, "Changed.");
-        set.add_toml("c.toml", r#"disable = ["custom.example"]"#).unwrap();
+        set.add_toml("c.toml", r#"disable = ["custom.example"]"#)
+            .unwrap();
         assert!(set.is_empty());
     }
 }

@@ -4,8 +4,8 @@
 pub mod codes;
 pub mod messages;
 
-use crate::rules::Text;
 use crate::report::{CodeReport, MessageReport};
+use crate::rules::Text;
 
 /// The decoded symptom.
 #[derive(Debug, Clone, Default)]
