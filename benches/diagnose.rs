@@ -99,5 +99,62 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(all, benches);
+/// Hostile inputs: each must be answered (refused or diagnosed) quickly.
+fn hostile(c: &mut Criterion) {
+    let mut g = c.benchmark_group("hostile");
+    g.sample_size(20);
+    let now = Some("2026-06-01T00:00:00Z".to_string());
+    let one = |name: &str, bytes: Vec<u8>| Facts {
+        files: vec![InputFile::new(name, bytes)],
+        passwords: vec![Password::new("correct horse")],
+        now: now.clone(),
+        ..Facts::default()
+    };
+    let iter_mac = one("mac.pfx", fixture("p12/hostile-mac-iterations.pfx"));
+    g.bench_function("pfx_mac_iterations_2^31", |b| {
+        b.iter(|| black_box(diagnose(&iter_mac)))
+    });
+    let iter_key = one("key.pfx", fixture("p12/hostile-keybag-iterations.pfx"));
+    g.bench_function("pfx_keybag_iterations_2^31", |b| {
+        b.iter(|| black_box(diagnose(&iter_key)))
+    });
+    let leaf = fixture("pki/leaf-rsa.pem");
+    let big = one("10000.pem", leaf.repeat(10_000));
+    g.bench_function("pem_10000_certificates", |b| {
+        b.iter(|| black_box(diagnose(&big)))
+    });
+    let fits = certdoctor::Limits::default().max_file_size / leaf.len();
+    let max = one("max.pem", leaf.repeat(fits));
+    g.bench_function("pem_largest_accepted_file", |b| {
+        b.iter(|| black_box(diagnose(&max)))
+    });
+    let mut la = Facts {
+        files: vec![
+            InputFile::new("la-leaf.pem", fixture("chain-extra/la-leaf.pem")),
+            InputFile::new(
+                "lookalikes-50.pem",
+                fixture("chain-extra/lookalikes-50.pem"),
+            ),
+        ],
+        trust: vec![InputFile::new(
+            "la-root.pem",
+            fixture("chain-extra/la-root.pem"),
+        )],
+        now: now.clone(),
+        ..Facts::default()
+    };
+    g.bench_function("chain_50_lookalike_intermediates", |b| {
+        b.iter(|| black_box(diagnose(&la)))
+    });
+    la.files.push(InputFile::new(
+        "la-int.pem",
+        fixture("chain-extra/la-int.pem"),
+    ));
+    g.bench_function("chain_50_lookalikes_plus_real_issuer", |b| {
+        b.iter(|| black_box(diagnose(&la)))
+    });
+    g.finish();
+}
+
+criterion_group!(all, benches, hostile);
 criterion_main!(all);

@@ -84,9 +84,15 @@ fn confidence(
     prior: f64,
     weight: f64,
     symptom_present: bool,
+    support: usize,
 ) -> f64 {
     let c = match strength {
-        Strength::Suggested => (0.05 + 0.6 * weight * prior).min(0.6),
+        Strength::Suggested => {
+            // Facts already established for the cause raise it above causes for which the
+            // symptom is the only clue.
+            let boost = 1.0 + 0.5 * support.min(3) as f64;
+            ((0.05 + 0.6 * weight * prior) * boost).min(0.6)
+        }
         Strength::Proved | Strength::Reported => {
             let base = match (strength, severity) {
                 (Strength::Proved, Severity::Error) => 0.88,
@@ -285,7 +291,32 @@ pub fn evaluate(
             Tri::Unknown if weight > 0.0 => (Strength::Suggested, o.missing),
             _ => continue,
         };
-        let conf = confidence(strength, rule.severity, rule.prior, weight, present);
+        // Partial support: established facts of an undecided condition, other than mere
+        // presence and context.
+        let support = if strength == Strength::Suggested {
+            let mut s: Vec<&String> = o
+                .used
+                .iter()
+                .filter(|p| {
+                    !p.ends_with(".present")
+                        && !p.starts_with("context.")
+                        && !p.starts_with("symptom.")
+                })
+                .collect();
+            s.sort();
+            s.dedup();
+            s.len()
+        } else {
+            0
+        };
+        let conf = confidence(
+            strength,
+            rule.severity,
+            rule.prior,
+            weight,
+            present,
+            support,
+        );
         stages.insert(rule.id.clone(), stage(&o.used));
         found.push((build(rule, view, strength, conf, weight, &missing), rule));
     }
@@ -388,10 +419,16 @@ mod tests {
 
     #[test]
     fn confidence_orders_strengths() {
-        let p = confidence(Strength::Proved, Severity::Error, 0.3, 0.9, true);
-        let r = confidence(Strength::Reported, Severity::Error, 0.3, 0.9, true);
-        let s = confidence(Strength::Suggested, Severity::Error, 0.5, 0.9, true);
-        let unexplained = confidence(Strength::Proved, Severity::Error, 0.3, 0.0, true);
+        let p = confidence(Strength::Proved, Severity::Error, 0.3, 0.9, true, 0);
+        let r = confidence(Strength::Reported, Severity::Error, 0.3, 0.9, true, 0);
+        let s = confidence(Strength::Suggested, Severity::Error, 0.5, 0.9, true, 0);
+        let unexplained = confidence(Strength::Proved, Severity::Error, 0.3, 0.0, true, 0);
+        let supported = confidence(Strength::Suggested, Severity::Error, 0.2, 0.9, true, 2);
+        let bare = confidence(Strength::Suggested, Severity::Error, 0.3, 0.9, true, 0);
+        assert!(
+            supported > bare,
+            "established facts raise a suggested cause"
+        );
         assert!(p > r && r > s, "{p} {r} {s}");
         assert!(
             r > unexplained,

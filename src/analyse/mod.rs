@@ -30,7 +30,7 @@ pub struct Context {
 }
 
 /// Picks the server certificate: an end-entity certificate whose key was supplied, else the
-/// first end-entity certificate, else (only CA certificates given) the first certificate.
+/// first end-entity certificate, else (only CA certificates given) the lowest CA certificate.
 pub fn pick_leaf(ing: &Ingested) -> Option<usize> {
     let key_hashes: BTreeSet<String> = ing
         .keys
@@ -40,10 +40,21 @@ pub fn pick_leaf(ing: &Ingested) -> Option<usize> {
     let ee: Vec<usize> = (0..ing.certs.len())
         .filter(|i| !ing.certs[*i].facts.is_ca)
         .collect();
+    // Only CA certificates: the one offered as the server's is the lowest, the one that issued
+    // none of the others.
+    let lowest_ca = || {
+        (0..ing.certs.len()).find(|i| {
+            let f = &ing.certs[*i].facts;
+            !ing.certs
+                .iter()
+                .any(|o| o.facts.sha256 != f.sha256 && o.facts.issuer == f.subject)
+        })
+    };
     ee.iter()
         .copied()
         .find(|i| key_hashes.contains(&ing.certs[*i].facts.key.spki_sha256))
         .or_else(|| ee.first().copied())
+        .or_else(lowest_ca)
         .or(if ing.certs.is_empty() { None } else { Some(0) })
 }
 
@@ -514,7 +525,10 @@ fn chain_facts(
         "chain.valid_path_avoiding_expired",
         r.valid_path_avoiding_expired,
     );
-    view.bool("chain.order_ok", r.order_ok);
+    // A PKCS#7 bundle is a SET: it has no order to judge.
+    if !ing.certs.iter().any(|c| c.container == "p7b") {
+        view.bool("chain.order_ok", r.order_ok);
+    }
     view.bool("chain.root_included", r.root_included.is_some());
     if let Some(i) = r.root_included {
         view.str("chain.root_name", label(i));

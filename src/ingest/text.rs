@@ -48,7 +48,7 @@ pub enum TextIssue {
         /// 1-based line of the BEGIN line.
         line: usize,
     },
-    /// Text after the last END line.
+    /// Binary data after the last END line.
     TrailingText {
         /// 1-based line where it starts.
         line: usize,
@@ -60,7 +60,9 @@ impl TextIssue {
     pub fn is_damage(&self) -> bool {
         matches!(
             self,
-            TextIssue::MissingEnd { .. } | TextIssue::BadBase64 { .. }
+            TextIssue::MissingEnd { .. }
+                | TextIssue::BadBase64 { .. }
+                | TextIssue::TrailingText { .. }
         )
     }
 
@@ -88,7 +90,7 @@ impl TextIssue {
                 line,
             } => format!("line {line}: labelled '{label}' but holds {content}"),
             TextIssue::TrailingText { line } => {
-                format!("line {line}: extra text after the last END line")
+                format!("line {line}: binary data after the last END line (damaged or badly concatenated file)")
             }
         }
     }
@@ -185,7 +187,15 @@ pub fn decode_text(bytes: &[u8], issues: &mut Vec<TextIssue>) -> Option<String> 
             return utf16(bytes, false);
         }
     }
-    std::str::from_utf8(bytes).ok().map(str::to_string)
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Some(t.to_string()),
+        // PEM with binary junk around it (a bad concatenation): read the text, keep the junk
+        // for the scanner to report.
+        Err(_) if bytes.windows(11).any(|w| w == b"-----BEGIN ") => {
+            Some(String::from_utf8_lossy(bytes).into_owned())
+        }
+        Err(_) => None,
+    }
 }
 
 const BEGIN: &str = "-----BEGIN ";
@@ -306,10 +316,15 @@ pub fn scan_pem(text: &str, max_blocks: usize) -> TextScan {
         last_end = Some(end_close);
         pos = end_close;
     }
+    // Text after the last block is ignored by OpenSSL (comments, "subject=" lines); binary
+    // junk there means a damaged or badly concatenated file.
     if let Some(end) = last_end {
         if end < text.len() {
             let rest = &text[end..];
-            if let Some(i) = rest.find(|c: char| !c.is_whitespace()) {
+            let binary = rest
+                .chars()
+                .any(|c| c == '\u{FFFD}' || (c.is_control() && !c.is_whitespace()));
+            if let (true, Some(i)) = (binary, rest.find(|c: char| !c.is_whitespace())) {
                 scan.issues.push(TextIssue::TrailingText {
                     line: lines.at(end + i),
                 });

@@ -141,22 +141,62 @@ fn diagnosis(out: &mut String, d: &Diagnosis, n: usize, o: TextOptions, l: &L) {
     let _ = writeln!(out);
 }
 
+/// Display width of a character: East Asian wide characters take two columns.
+fn char_width(c: char) -> usize {
+    let u = c as u32;
+    if (0x1100..=0x115F).contains(&u)
+        || (0x2E80..=0xA4CF).contains(&u)
+        || (0xAC00..=0xD7A3).contains(&u)
+        || (0xF900..=0xFAFF).contains(&u)
+        || (0xFE30..=0xFE4F).contains(&u)
+        || (0xFF00..=0xFF60).contains(&u)
+        || (0xFFE0..=0xFFE6).contains(&u)
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// Greedy wrapping by display width. Latin words are kept whole; a line may break between any
+/// two wide (CJK) characters, as Chinese text is written without spaces.
 fn wrap(s: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for para in s.lines() {
+        // Units: a wide character alone, or a run of narrow characters up to and including a
+        // space.
+        let mut units: Vec<String> = Vec::new();
         let mut cur = String::new();
-        let mut cur_w = 0usize;
-        for word in para.split_inclusive(' ') {
-            let w = word.chars().count();
-            if cur_w + w > width && !cur.is_empty() {
-                lines.push(cur.trim_end().to_string());
-                cur.clear();
-                cur_w = 0;
+        for c in para.chars() {
+            if char_width(c) == 2 {
+                if !cur.is_empty() {
+                    units.push(std::mem::take(&mut cur));
+                }
+                units.push(c.to_string());
+            } else {
+                cur.push(c);
+                if c == ' ' {
+                    units.push(std::mem::take(&mut cur));
+                }
             }
-            cur.push_str(word);
-            cur_w += w;
         }
-        lines.push(cur.trim_end().to_string());
+        if !cur.is_empty() {
+            units.push(cur);
+        }
+        let mut line = String::new();
+        let mut w = 0usize;
+        for u in units {
+            let uw: usize = u.chars().map(char_width).sum();
+            let visible: usize = u.trim_end().chars().map(char_width).sum();
+            if w + visible > width && !line.trim().is_empty() {
+                lines.push(line.trim_end().to_string());
+                line.clear();
+                w = 0;
+            }
+            line.push_str(&u);
+            w += uw;
+        }
+        lines.push(line.trim_end().to_string());
     }
     lines
 }
@@ -281,4 +321,24 @@ pub fn render(r: &Report, o: TextOptions) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_latin_by_words_and_chinese_by_characters() {
+        let l = wrap("aaa bbb ccc", 7);
+        assert_eq!(l, vec!["aaa bbb", "ccc"]);
+        let zh = wrap("证书链不完整证书链不完整", 10);
+        assert_eq!(zh, vec!["证书链不完", "整证书链不", "完整"]);
+        let mixed = wrap("请运行 certutil -verify 检查", 12);
+        assert!(
+            mixed
+                .iter()
+                .all(|x| x.chars().map(super::char_width).sum::<usize>() <= 12),
+            "{mixed:?}"
+        );
+    }
 }

@@ -285,7 +285,8 @@ pub enum Tri {
 pub struct Outcome {
     /// Truth value.
     pub truth: Tri,
-    /// Facts that decided the result (when true or false).
+    /// Facts that decided the result (when true or false); when unknown, the facts of the
+    /// parts of an `all` that already hold (partial support).
     pub used: Vec<String>,
     /// Unknown facts that would decide it (when unknown).
     pub missing: Vec<String>,
@@ -392,7 +393,10 @@ impl Cond {
                 o.truth = match o.truth {
                     Tri::True => Tri::False,
                     Tri::False => Tri::True,
-                    Tri::Unknown => Tri::Unknown,
+                    Tri::Unknown => {
+                        o.used.clear();
+                        Tri::Unknown
+                    }
                 };
                 o
             }
@@ -433,9 +437,11 @@ fn combine(cs: &[Cond], view: &FactView, decisive: Tri) -> Outcome {
     if !unknown.is_empty() {
         unknown.sort();
         unknown.dedup();
+        // For `all`, the parts that already hold are partial support for the cause.
+        let support = if decisive == Tri::False { used } else { vec![] };
         return Outcome {
             truth: Tri::Unknown,
-            used: vec![],
+            used: support,
             missing: unknown,
         };
     }

@@ -47,7 +47,14 @@ pub fn read(text: &str) -> Symptom {
         }
     }
     for m in messages::recognize(&raw) {
-        if let Some(c) = m.code {
+        // A Windows message stands for its HRESULT; an OpenSSL, nginx or Java message does
+        // not (rules name those by message id), or Windows-only causes would be suggested for
+        // a Linux error.
+        let windows_family = matches!(
+            m.source,
+            "windows" | "iis" | "schannel" | "dotnet" | "certutil" | "signtool"
+        );
+        if let Some(c) = m.code.filter(|_| windows_family) {
             if !out.codes.contains(&c) {
                 out.codes.push(c);
             }
