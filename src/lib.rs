@@ -82,10 +82,7 @@ pub fn fact_view(facts: &Facts) -> (view::FactView, ingest::Ingested, Option<sym
     let limits = &facts.limits;
     let now = facts.now.as_deref().and_then(time::parse_rfc3339);
     let ingested = ingest::ingest(&facts.files, &facts.passwords, limits);
-    let extra: Vec<analyse::chain::ChainCert> = ingest::certificates_only(&facts.trust, limits)
-        .iter()
-        .filter_map(|c| analyse::chain::ChainCert::from_der(&c.der).ok())
-        .collect();
+    let extra = ingest::certificates_only(&facts.trust, limits);
     let anchors: Vec<&analyse::chain::ChainCert> = analyse::chain::mozilla_anchors()
         .iter()
         .chain(extra.iter())

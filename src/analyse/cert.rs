@@ -23,10 +23,11 @@ use crate::analyse::signature;
 
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(s, "{b:02x}");
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 0x0f) as usize] as char);
     }
     s
 }
@@ -34,8 +35,17 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Formats a distinguished name in the order it is encoded, as OpenSSL shows it
 /// (`C=US, O=Example, CN=www.example.com`).
 pub fn display_name(name: &Name) -> String {
+    // Short names from a small table (the OID database is searched linearly: too slow for
+    // every certificate of a fleet scan).
     name.iter()
-        .map(|atv| atv.to_string())
+        .map(|atv| {
+            let key = crate::analyse::chain::attribute_short_name(&atv.oid)
+                .map(str::to_string)
+                .unwrap_or_else(|| atv.oid.to_string());
+            let value = crate::analyse::chain::text_value(&atv.value)
+                .unwrap_or_else(|| format!("#{}", hex(atv.value.value())));
+            format!("{key}={value}")
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -15,6 +15,7 @@
 //! Name matching, path search and the report are this project's own code: the RustCrypto
 //! crates offer certificate parsing and signature arithmetic, not path building.
 
+use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
@@ -64,6 +65,12 @@ struct Info {
     self_issued: bool,
     ca_issuers: Vec<String>,
     hash: Option<&'static str>,
+    /// SHA-256 of the DER: identity of the certificate, cheap to hash in sets.
+    fp: [u8; 32],
+    /// SHA-256 of (subject, SPKI): identity of "this name with this key".
+    name_key_fp: [u8; 32],
+    /// SHA-256 of the SPKI.
+    spki_fp: [u8; 32],
 }
 
 /// One certificate as the chain builder sees it: its exact DER, the decoded certificate, and
@@ -104,7 +111,8 @@ impl ChainCert {
         Ok(Self::with_cert(der, cert))
     }
 
-    fn with_cert(der: Vec<u8>, cert: Certificate) -> Self {
+    /// Builds from DER and its already decoded certificate (no second decode).
+    pub fn with_cert(der: Vec<u8>, cert: Certificate) -> Self {
         let tbs = cert.tbs_certificate();
         let subject_key = name_key(tbs.subject());
         let issuer_key = name_key(tbs.issuer());
@@ -149,7 +157,19 @@ impl ChainCert {
         let not_after = unix_seconds(validity.not_after);
         let signed = signature::split_signed(&der).ok();
         let hash = signature::signature_hash_name(cert.signature_algorithm());
+        let fp: [u8; 32] = Sha256::digest(&der).into();
+        let name_key_fp: [u8; 32] = {
+            let mut h = Sha256::new();
+            h.update((subject_key.len() as u64).to_be_bytes());
+            h.update(&subject_key);
+            h.update(&spki_der);
+            h.finalize().into()
+        };
+        let spki_fp: [u8; 32] = Sha256::digest(&spki_der).into();
         let info = Info {
+            fp,
+            name_key_fp,
+            spki_fp,
             signed,
             subject_key,
             issuer_key,
@@ -217,6 +237,11 @@ impl ChainCert {
         &self.info.spki_der
     }
 
+    /// SHA-256 of the DER SubjectPublicKeyInfo (computed once).
+    pub fn spki_sha256(&self) -> &[u8; 32] {
+        &self.info.spki_fp
+    }
+
     fn expired_at(&self, now: i64) -> bool {
         now > self.info.not_after
     }
@@ -281,7 +306,7 @@ fn push_len_prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// Decodes a directory string value to text, for the string types names use.
-fn text_value(value: &der::Any) -> Option<String> {
+pub(crate) fn text_value(value: &der::Any) -> Option<String> {
     let bytes = value.value();
     match value.tag() {
         Tag::Utf8String
@@ -309,7 +334,7 @@ fn text_value(value: &der::Any) -> Option<String> {
 }
 
 /// Short attribute names as OpenSSL prints them.
-fn attribute_short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
+pub(crate) fn attribute_short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
     Some(match oid.to_string().as_str() {
         "2.5.4.3" => "CN",
         "2.5.4.4" => "SN",
@@ -563,7 +588,7 @@ impl<'a> Builder<'a> {
         // Certificates considered: the leaf, then supplied in order, then anchors, up to
         // max_chain_candidates in all.
         let mut usable = vec![false; n];
-        let mut seen_der: HashSet<&[u8]> = HashSet::new();
+        let mut seen_der: HashSet<[u8; 32]> = HashSet::new();
         let mut taken = 0usize;
         let mut duplicates = Vec::new();
         let order = std::iter::once(input.leaf).chain((0..n).filter(|&i| i != input.leaf));
@@ -571,7 +596,7 @@ impl<'a> Builder<'a> {
             let Some(c) = input.supplied.get(i) else {
                 continue;
             };
-            if i != input.leaf && seen_der.contains(c.der.as_slice()) {
+            if i != input.leaf && seen_der.contains(&c.info.fp) {
                 duplicates.push(i);
                 continue;
             }
@@ -579,20 +604,20 @@ impl<'a> Builder<'a> {
                 budget_exhausted = true;
                 continue;
             }
-            seen_der.insert(c.der.as_slice());
+            seen_der.insert(c.info.fp);
             usable[i] = true;
             taken += 1;
         }
         let mut usable_anchor = vec![false; input.anchors.len()];
         for (j, a) in input.anchors.iter().enumerate() {
-            if seen_der.contains(a.der.as_slice()) {
+            if seen_der.contains(&a.info.fp) {
                 continue;
             }
             if taken >= limits.max_chain_candidates {
                 budget_exhausted = true;
                 break;
             }
-            seen_der.insert(a.der.as_slice());
+            seen_der.insert(a.info.fp);
             usable_anchor[j] = true;
             taken += 1;
         }
@@ -616,20 +641,13 @@ impl<'a> Builder<'a> {
             }
         }
         // Every anchor (usable or not) makes equal supplied certificates anchors.
-        let anchor_ders: HashSet<&[u8]> = input.anchors.iter().map(|a| a.der.as_slice()).collect();
-        let anchor_keys: HashSet<(&[u8], &[u8])> = input
-            .anchors
-            .iter()
-            .map(|a| (a.info.subject_key.as_slice(), a.info.spki_der.as_slice()))
-            .collect();
+        let anchor_ders: HashSet<[u8; 32]> = input.anchors.iter().map(|a| a.info.fp).collect();
+        let anchor_keys: HashSet<[u8; 32]> =
+            input.anchors.iter().map(|a| a.info.name_key_fp).collect();
         let anchor_equivalent = input
             .supplied
             .iter()
-            .map(|c| {
-                anchor_ders.contains(c.der.as_slice())
-                    || anchor_keys
-                        .contains(&(c.info.subject_key.as_slice(), c.info.spki_der.as_slice()))
-            })
+            .map(|c| anchor_ders.contains(&c.info.fp) || anchor_keys.contains(&c.info.name_key_fp))
             .collect();
 
         let max_steps = limits

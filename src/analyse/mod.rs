@@ -434,13 +434,9 @@ fn chain_facts(
 ) {
     view.num("chain.supplied_count", ing.certs.len() as f64);
     let Some(leaf) = leaf else { return };
-    let supplied: Vec<chain::ChainCert> = ing
-        .certs
-        .iter()
-        .filter_map(|c| chain::ChainCert::from_der(&c.der).ok())
-        .collect();
+    let supplied = &ing.chain_certs;
     if supplied.len() != ing.certs.len() {
-        return; // cannot happen: every ingested certificate decoded once already
+        return; // cannot happen: both lists are filled together
     }
     let label = |i: usize| ing.certs[i].facts.label();
     view.num(
@@ -458,7 +454,7 @@ fn chain_facts(
         return;
     };
     let input = chain::ChainInput {
-        supplied: &supplied,
+        supplied,
         leaf,
         anchors,
         now,
@@ -591,32 +587,20 @@ fn chain_facts(
     view.list("chain.revocation_hosts", hosts);
     // A cross-certificate: a supplied CA whose key is also the key of a self-signed anchor or
     // supplied root, under another issuer.
-    // Only hash the anchors' keys when a supplied CA could be a cross-certificate.
-    let candidates = ing
-        .certs
+    let roots: BTreeSet<&[u8; 32]> = anchors
         .iter()
-        .any(|c| c.facts.is_ca && !c.facts.self_issued);
-    let anchor_keys: Vec<String> = anchors
-        .iter()
-        .filter(|_| candidates)
-        .map(|a| cert::hex(&<sha2::Sha256 as sha2::Digest>::digest(a.spki_der())))
-        .collect();
-    let roots: BTreeSet<&str> = anchor_keys
-        .iter()
-        .map(String::as_str)
+        .map(|a| a.spki_sha256())
         .chain(
-            ing.certs
+            ing.chain_certs
                 .iter()
-                .filter(|c| c.facts.self_issued)
-                .map(|c| c.facts.key.spki_sha256.as_str()),
+                .filter(|c| c.is_self_issued())
+                .map(|c| c.spki_sha256()),
         )
         .collect();
     view.bool(
         "chain.cross_cert_supplied",
-        ing.certs.iter().any(|c| {
-            c.facts.is_ca
-                && !c.facts.self_issued
-                && roots.contains(c.facts.key.spki_sha256.as_str())
-        }),
+        ing.chain_certs
+            .iter()
+            .any(|c| c.is_ca() && !c.is_self_issued() && roots.contains(c.spki_sha256())),
     );
 }

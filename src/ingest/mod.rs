@@ -123,6 +123,8 @@ pub struct Ingested {
     pub files: Vec<FileReport>,
     /// Every certificate, by file then position.
     pub certs: Vec<CertItem>,
+    /// The same certificates, decoded once, as the chain builder takes them (same indices).
+    pub chain_certs: Vec<crate::analyse::chain::ChainCert>,
     /// Every private key.
     pub keys: Vec<KeyItem>,
     /// Every CSR.
@@ -229,6 +231,9 @@ impl Ctx<'_> {
             return false;
         };
         let facts = cert::analyse_certificate(&c, &der);
+        self.out
+            .chain_certs
+            .push(crate::analyse::chain::ChainCert::with_cert(der.clone(), c));
         rep.holds.push(describe_cert(&facts));
         rep.cert_order.push(facts.sha256.clone());
         let index_in_file = rep.cert_order.len() - 1;
@@ -691,8 +696,11 @@ pub fn ingest(files: &[InputFile], passwords: &[Password], limits: &Limits) -> I
 }
 
 /// Reads certificates only (for trust anchors): PEM, DER, PKCS#7.
-pub fn certificates_only(files: &[InputFile], limits: &Limits) -> Vec<CertItem> {
-    ingest(files, &[], limits).certs
+pub fn certificates_only(
+    files: &[InputFile],
+    limits: &Limits,
+) -> Vec<crate::analyse::chain::ChainCert> {
+    ingest(files, &[], limits).chain_certs
 }
 
 #[cfg(test)]
