@@ -83,7 +83,31 @@ pub fn derive(
 
 fn input_facts(ing: &Ingested, view: &mut FactView) {
     view.num("input.count", ing.files.len() as f64);
-    let formats: BTreeSet<String> = ing.files.iter().map(|f| f.format.clone()).collect();
+    // Formats by content: a PEM file counts as pem_certificate / pem_key / csr / pkcs7 /
+    // pkcs12 for what it holds.
+    let mut formats: BTreeSet<String> = BTreeSet::new();
+    for f in &ing.files {
+        if f.format != "pem" {
+            formats.insert(f.format.clone());
+            continue;
+        }
+        let of = |c: &&crate::ingest::CertItem| c.file == f.name;
+        if ing.certs.iter().filter(of).any(|c| c.container == "pem") {
+            formats.insert("pem_certificate".into());
+        }
+        if ing.certs.iter().filter(of).any(|c| c.container == "p7b") {
+            formats.insert("pkcs7".into());
+        }
+        if ing.keys.iter().any(|k| k.file == f.name && !k.from_pfx) {
+            formats.insert("pem_key".into());
+        }
+        if ing.csrs.iter().any(|r| r.file == f.name) {
+            formats.insert("csr".into());
+        }
+        if ing.pfxs.iter().any(|p| p.file == f.name) {
+            formats.insert("pkcs12".into());
+        }
+    }
     view.list("input.formats", formats.into_iter().collect());
     let any = |p: &dyn Fn(&crate::ingest::FileReport) -> bool| ing.files.iter().any(p);
     view.bool("input.has_pem", any(&|f| f.format == "pem"));
@@ -389,8 +413,14 @@ fn pfx_facts(ing: &Ingested, ctx: &Context, view: &mut FactView) {
     let mac_sha1 = pfx.mac.as_ref().is_none_or(|m| m.digest == "sha1");
     view.bool("pfx.legacy_compatible", legacy_ciphers && mac_sha1);
     view.list("pfx.schemes", schemes);
-    let opened = matches!(pfx.mac_status, MacStatus::Verified | MacStatus::NoMac)
-        && pfx.safes.iter().all(|s| !s.encrypted || s.decrypted);
+    // Opened: every encrypted part (certificate safes and key bags) could be decrypted,
+    // whatever the MAC (PBMAC1 is recognised but not verified).
+    let opened = pfx.mac_status != MacStatus::WrongPassword
+        && pfx.safes.iter().all(|s| !s.encrypted || s.decrypted)
+        && pfx
+            .keys
+            .iter()
+            .all(|k| matches!(k.scheme, EncryptionScheme::None) || k.pkcs8_der.is_some());
     view.bool("pfx.opened", opened);
     view.bool(
         "pfx.empty_password",
@@ -473,8 +503,10 @@ fn chain_facts(
     let best = r.paths.first();
     if let Some(p) = best {
         view.list("chain.path_order", p.nodes.iter().map(node_label).collect());
-        if let Some(chain::Node::Anchor(a)) = p.nodes.last() {
-            view.str("chain.anchor_name", node_label(&chain::Node::Anchor(*a)));
+        // The top of a complete path is an anchor, or a supplied copy or cross-certificate
+        // of one.
+        if let Some(top) = p.nodes.last() {
+            view.str("chain.anchor_name", node_label(top));
         }
     }
     view.bool(
@@ -525,8 +557,10 @@ fn chain_facts(
     if !ing.certs.iter().any(|c| c.container == "p7b") {
         view.bool("chain.order_ok", r.order_ok);
     }
-    view.bool("chain.root_included", r.root_included.is_some());
-    if let Some(i) = r.root_included {
+    // A self-signed root supplied with the chain, trusted or not.
+    let root = r.root_included.or(r.untrusted_root);
+    view.bool("chain.root_included", root.is_some());
+    if let Some(i) = root {
         view.str("chain.root_name", label(i));
     }
     view.bool(
