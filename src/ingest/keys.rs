@@ -627,9 +627,12 @@ fn analyse_rsa(
     })
 }
 
-/// Rebuilds the key with the `rsa` crate, which checks `n = Πprimes`, `d < n` and
-/// `e·d ≡ 1 (mod p-1)` for every prime.
+/// Checks the RSA key's arithmetic: `n = Π primes`, `d < n` and `e·d ≡ 1 (mod p-1)` for every
+/// prime. Written directly on `crypto-bigint` (the `rsa` crate's own key constructor does the
+/// same checks but also precomputes CRT values with modular inversions, several times the cost,
+/// which a fleet scan pays for every key).
 fn rsa_consistent(key: &RsaPrivateKeyRef<'_>, bits: u32) -> Option<bool> {
+    use crypto_bigint::{BoxedUint, CheckedSub, ConcatenatingMul, NonZero};
     if bits > MAX_RSA_CHECK_BITS {
         return None;
     }
@@ -651,22 +654,47 @@ fn rsa_consistent(key: &RsaPrivateKeyRef<'_>, bits: u32) -> Option<bool> {
     if parts.iter().any(|u| u.as_bytes().len() > n_len) {
         return Some(false);
     }
-    let uint = |u: &UintRef<'_>| rsa::BoxedUint::from_be_slice_vartime(u.as_bytes());
+    // Exponents above 2^33-1 are legal but unusual; the checks below still hold for them.
+    let trimmed = |b: &[u8]| -> Vec<u8> {
+        let z = b.iter().take_while(|x| **x == 0).count();
+        b[z..].to_vec()
+    };
+    let cmp = |a: &[u8], b: &[u8]| {
+        let (a, b) = (trimmed(a), trimmed(b));
+        a.len().cmp(&b.len()).then_with(|| a.cmp(&b))
+    };
+    let uint = |u: &UintRef<'_>| BoxedUint::from_be_slice_vartime(u.as_bytes());
     let mut primes = vec![uint(&key.prime1), uint(&key.prime2)];
     if let Some(others) = &key.other_prime_infos {
         primes.extend(others.iter().map(|o| uint(&o.prime)));
     }
-    match rsa::PrivateKey::from_components(
-        uint(&key.modulus),
-        uint(&key.public_exponent),
-        uint(&key.private_exponent),
-        primes,
-    ) {
-        Ok(_) => Some(true),
-        // An exponent above 2^33-1 is legal but outside what the crate accepts: not checkable.
-        Err(rsa::Error::PublicExponentTooLarge) => None,
-        Err(_) => Some(false),
+    // d < n
+    if cmp(key.private_exponent.as_bytes(), key.modulus.as_bytes()) != std::cmp::Ordering::Less {
+        return Some(false);
     }
+    // n = product of the primes
+    let mut product = BoxedUint::one();
+    for p in &primes {
+        product = product.concatenating_mul(p);
+    }
+    if cmp(&product.to_be_bytes(), key.modulus.as_bytes()) != std::cmp::Ordering::Equal {
+        return Some(false);
+    }
+    // e·d ≡ 1 (mod p-1) for every prime
+    let ed = uint(&key.public_exponent).concatenating_mul(uint(&key.private_exponent));
+    for p in &primes {
+        let Some(pm1) = p.checked_sub(&BoxedUint::one()).into_option() else {
+            return Some(false);
+        };
+        let Some(m) = NonZero::new(pm1).into_option() else {
+            return Some(false);
+        };
+        let r = ed.rem(&m);
+        if trimmed(&r.to_be_bytes()) != [1u8] {
+            return Some(false);
+        }
+    }
+    Some(true)
 }
 
 // ---------------------------------------------------------------------------------------------
