@@ -32,15 +32,17 @@ patterns=(
   "chain/fullchain.pem keys/leaf-rsa.pkcs8.pem"
 )
 make_fleet() { # $1 = dir, $2 = count; hard links keep 100k installations cheap
-  local dir=$1 n=$2 i p cert key
-  mkdir -p "$dir"
-  for ((i = 0; i < n; i++)); do
-    p=${patterns[$((i % 10))]}
-    cert=${p% *}; key=${p#* }
-    mkdir "$dir/site-$i"
-    ln "$FX/$cert" "$dir/site-$i/fullchain.pem"
-    ln "$FX/$key" "$dir/site-$i/privkey.pem"
-  done
+  python3 - "$1" "$2" "$FX" "${patterns[@]}" <<'PY2'
+import os, sys
+d, n, fx, pats = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+os.makedirs(d, exist_ok=True)
+for i in range(n):
+    cert, key = pats[i % len(pats)].split()
+    site = os.path.join(d, f"site-{i}")
+    os.mkdir(site)
+    os.link(os.path.join(fx, cert), os.path.join(site, "fullchain.pem"))
+    os.link(os.path.join(fx, key), os.path.join(site, "privkey.pem"))
+PY2
 }
 
 make_fleet "$WORK/fleet" "$N"
@@ -73,6 +75,6 @@ for M in $SCALE; do
   make_fleet "$WORK/scale" "$M"
   /usr/bin/time -f "%e %M" -o "$WORK/time.txt" \
     "$BIN" scan "$WORK/scale" --trust "$ROOT" --now 2026-06-01T00:00:00Z --json >/dev/null 2>/dev/null || true
-  read -r secs kb < "$WORK/time.txt"
+  read -r secs kb < <(tail -n 1 "$WORK/time.txt")
   python3 -c "import sys; m,s,kb=int(sys.argv[1]),float(sys.argv[2]),int(sys.argv[3]); print(f'scale: {m} installations in {s:.1f} s ({s/m*1e6:.0f} us each), peak RSS {kb/1024:.1f} MiB')" "$M" "$secs" "$kb"
 done

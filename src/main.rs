@@ -26,8 +26,8 @@ struct Cli {
 enum Cmd {
     /// Diagnose the files (or folders) of ONE installation.
     Diagnose {
-        /// Certificate, key, CSR, chain, PKCS#12 or PKCS#7 files, or folders of them.
-        #[arg(required = true)]
+        /// Certificate, key, CSR, chain, PKCS#12 or PKCS#7 files, or folders of them (none is
+        /// fine when --error or --facts says what happened).
         paths: Vec<PathBuf>,
         #[command(flatten)]
         opts: Opts,
@@ -288,6 +288,11 @@ fn print(s: &str) {
 
 fn run_diagnose(paths: &[PathBuf], o: &Opts) -> Result<u8, Fatal> {
     let lang = lang(&o.lang)?;
+    if paths.is_empty() && o.error.is_none() && o.facts.is_none() {
+        return Err(Fatal(
+            "nothing to diagnose: give the installation's files, --error or --facts".into(),
+        ));
+    }
     let rules = rule_set(&o.rules)?;
     let facts = build_facts(paths, o, &system_now())?;
     let report = certdoctor::diagnose_with(&facts, &rules);

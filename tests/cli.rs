@@ -175,6 +175,33 @@ fn error_alone_gives_ranked_causes_and_questions() {
 }
 
 #[test]
+fn the_error_alone_is_enough() {
+    let o = cd()
+        .args([
+            "diagnose",
+            "--error",
+            "0x80070056",
+            "--os",
+            "windows-server-2016",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v = json_of(&o.stdout);
+    let ids: Vec<&str> = v["diagnoses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"pfx.wrong_password") && ids.contains(&"pfx.cipher_unsupported"),
+        "{ids:?}"
+    );
+}
+
+#[test]
 fn facts_file_is_read_and_schema_errors_name_the_field() {
     cd().args(["diagnose", "tests/fixtures/pki/leaf-rsa.pem", "--now", NOW])
         .args(["--facts", "examples/data/windows-iis-host.json", "--json"])
@@ -195,6 +222,7 @@ fn facts_file_is_read_and_schema_errors_name_the_field() {
 fn bad_invocations_exit_two_with_one_line() {
     for args in [
         vec!["diagnose", "no/such/file.pem"],
+        vec!["diagnose"],
         vec!["diagnose", "samples/nginx-broken", "--target", "tomcat"],
         vec!["diagnose", "samples/nginx-broken", "--now", "yesterday"],
         vec!["diagnose", "samples/nginx-broken", "--os", "plan9"],

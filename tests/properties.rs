@@ -33,7 +33,13 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const NOW: &str = "2026-06-01T00:00:00Z";
 const PASSWORD: &str = "correct horse";
 
+/// Per-property case counts are modest; `PROPTEST_CASES=n` overrides them all (for a longer
+/// bug hunt).
 fn config(cases: u32) -> Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(cases);
     Config {
         cases,
         failure_persistence: None,
@@ -342,7 +348,7 @@ fn limits() -> impl Strategy<Value = Limits> {
         prop_oneof![Just(1usize), Just(2), Just(3), Just(8), Just(256)],
         prop_oneof![Just(2047u32), Just(2048), Just(40_000)],
         prop_oneof![Just(1usize), Just(2), Just(16)],
-        prop_oneof![1 => Just(1024usize), 4 => Just(4 * 1024 * 1024)],
+        prop_oneof![1 => Just(1024usize), 9 => Just(4 * 1024 * 1024)],
         prop_oneof![Just(2usize), Just(16)],
     )
         .prop_map(|(objects, iterations, runs, size, nesting)| {
@@ -427,6 +433,21 @@ fn check_pfx(p: &Pfx, limits: &Limits, candidates: usize) -> Result<(), TestCase
         p.other_bags,
         limits.max_objects_per_file
     );
+    // Each verified MAC, decrypted safe and decrypted key bag cost at least one derivation.
+    let derived = usize::from(p.mac_status == MacStatus::Verified)
+        + p.safes
+            .iter()
+            .filter(|s| s.encrypted && s.decrypted)
+            .count()
+        + p.keys
+            .iter()
+            .filter(|k| k.pkcs8_der.is_some() && iterations_of_scheme(&k.scheme).is_some())
+            .count();
+    prop_assert!(
+        derived <= limits.max_kdf_runs,
+        "{derived} derivations in one PFX (max_kdf_runs {})",
+        limits.max_kdf_runs
+    );
     if let Some(u) = &p.password_used {
         prop_assert!(
             u.index < candidates,
@@ -460,33 +481,38 @@ fn check_ingested(
             prop_assert!(got.keys.iter().all(|k| k.file != f.name));
             continue;
         }
-        // The documented bound: "most objects (certificates, keys, CSRs, bags) taken from
-        // one file".
-        let certs = got.certs.iter().filter(|c| c.file == f.name).count();
-        let keys = got.keys.iter().filter(|k| k.file == f.name).count();
-        let csrs = got.csrs.iter().filter(|c| c.file == f.name).count();
-        prop_assert!(
-            certs + keys + csrs <= limits.max_objects_per_file,
-            "{}: {certs} certs, {keys} keys, {csrs} CSRs with max_objects_per_file = {}",
-            f.name,
-            limits.max_objects_per_file
-        );
-        // The documented bound: "most key derivations run for one file". Every stand-alone
-        // key that was decrypted, or refused as a wrong password, cost at least one.
-        let derived = got
+        // Objects read directly (one per PEM block, or one DER object) are bounded by
+        // max_objects_per_file; each PKCS#12 container is bounded on its own (check_pfx).
+        // The documented per-FILE totals (objects across containers, key derivations across
+        // PEM blocks) are not enforced yet: see the ignored regression tests at the bottom.
+        let direct_certs = got
+            .certs
+            .iter()
+            .filter(|c| c.file == f.name && matches!(c.container, "pem" | "der" | "base64"))
+            .count();
+        let direct_keys = got
             .keys
             .iter()
             .filter(|k| k.file == f.name && !k.from_pfx)
-            .filter(|k| {
-                k.info.as_ref().is_some_and(|i| i.decrypted)
-                    || matches!(k.problem, Some(KeyProblem::WrongPassword))
-            })
             .count();
+        let csrs = got.csrs.iter().filter(|c| c.file == f.name).count();
         prop_assert!(
-            derived <= limits.max_kdf_runs,
-            "{}: {derived} keys derived with max_kdf_runs = {}",
+            direct_certs + direct_keys + csrs <= limits.max_objects_per_file,
+            "{}: {direct_certs} certs, {direct_keys} keys, {csrs} CSRs read directly with max_objects_per_file = {}",
             f.name,
-            limits.max_kdf_runs
+            limits.max_objects_per_file
+        );
+        let pfx_objects: usize = got
+            .pfxs
+            .iter()
+            .filter(|p| p.file == f.name)
+            .filter_map(|p| p.result.as_ref().ok())
+            .map(|p| p.certs.len() + p.keys.len())
+            .sum();
+        prop_assert!(
+            pfx_objects <= limits.max_objects_per_file * limits.max_objects_per_file,
+            "{}: {pfx_objects} objects from PKCS#12 containers",
+            f.name
         );
         for (i, c) in got.certs.iter().filter(|c| c.file == f.name).enumerate() {
             prop_assert_eq!(c.index_in_file, i);
@@ -506,7 +532,7 @@ fn check_ingested(
                 prop_assert!(!passwords.is_empty() || k.from_pfx);
             }
         }
-        if passwords.iter().all(Password::is_empty) && !k.from_pfx {
+        if passwords.is_empty() && !k.from_pfx {
             prop_assert!(
                 !matches!(k.problem, Some(KeyProblem::WrongPassword)),
                 "no password given, yet 'wrong password' for {}",
@@ -544,7 +570,7 @@ fn arbitrary_bytes() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn mutated_fixture() -> impl Strategy<Value = (String, Vec<u8>, Vec<Mutation>)> {
-    (any::<Index>(), prop::collection::vec(mutation(), 1..5)).prop_map(|(which, ms)| {
+    (any::<Index>(), prop::collection::vec(mutation(), 0..=3)).prop_map(|(which, ms)| {
         let (name, bytes) = which.get(corpus());
         let out = ms.iter().fold(bytes.clone(), apply);
         (name.clone(), out, ms)
@@ -711,6 +737,7 @@ proptest! {
         trust_other in any::<bool>(),
         trust_swap in any::<bool>(),
         with_password in any::<bool>(),
+        same_name in any::<bool>(),
         target in prop::sample::select(&["nginx", "apache", "iis", "exchange", "generic", "codesign"][..]),
         error in prop::option::of(prop::sample::select(&[
             "0x80070056",
@@ -724,8 +751,14 @@ proptest! {
         if trust_other {
             trust.push(file("pki/other-root-ca.pem"));
         }
+        // Optionally every file under one name (as from an upload form): the order between
+        // them must still not matter.
+        let named = |rel: &str| {
+            let f = file(rel);
+            if same_name { InputFile::new("upload.bin", f.bytes) } else { f }
+        };
         let facts = Facts {
-            files: files.iter().map(|f| file(f)).collect(),
+            files: files.iter().map(|f| named(f)).collect(),
             trust: trust.clone(),
             passwords: if with_password { vec![Password::new(PASSWORD)] } else { vec![] },
             error: error.map(str::to_string),
@@ -740,7 +773,7 @@ proptest! {
         prop_assert_eq!(json(&first, Lang::ZhCn), json(&again, Lang::ZhCn));
 
         let mut other = facts.clone();
-        other.files = shuffled.iter().map(|f| file(f)).collect();
+        other.files = shuffled.iter().map(|f| named(f)).collect();
         if trust_swap {
             trust.reverse();
         }
@@ -1140,6 +1173,46 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// The whole pipeline (chain building, name and key matching, rules, rendering) on
+    /// mutated real files: diagnose returns a well-formed report.
+    #[test]
+    fn mutated_installation_gives_a_well_formed_report(
+        files in prop::collection::vec(mutated_fixture(), 1..4),
+        trust in prop::option::of(mutated_fixture()),
+        pws in passwords(),
+        target in context_string(certdoctor::facts::TARGETS),
+        host_name in context_string(HOSTS),
+        now in prop::option::of(rfc3339()),
+        error in error_text(),
+    ) {
+        let facts = Facts {
+            files: files
+                .into_iter()
+                .enumerate()
+                .map(|(i, (name, bytes, _))| InputFile::new(format!("{i}-{name}"), bytes))
+                .collect(),
+            trust: trust
+                .into_iter()
+                .map(|(name, bytes, _)| InputFile::new(name, bytes))
+                .chain([file("pki/root-ca.pem")])
+                .collect(),
+            passwords: pws,
+            error,
+            target,
+            host_name,
+            now,
+            ..Facts::default()
+        };
+        let report = diagnose(&facts);
+        check_report(&report)?;
+        let _ = json(&report, Lang::En);
+        let _ = json(&report, Lang::ZhCn);
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 // 4. Rule files
 // ------------------------------------------------------------------------------------------
@@ -1225,6 +1298,35 @@ const RULE_KEYS: &[&str] = &[
     "x",
 ];
 
+/// A scalar TOML value: mostly plausible rule vocabulary, some nonsense.
+fn toml_scalar() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => any::<Index>().prop_map(|i| format!("{:?}", i.get(fact_paths()))),
+        1 => any::<Index>().prop_map(|i| format!("\"x {{{{{}}}}} y\"", i.get(fact_paths()))),
+        1 => any::<Index>().prop_map(|i| format!("{:?}", i.get(rule_strings()))),
+        1 => prop::sample::select(&[
+            "\"error\"", "\"warning\"", "\"info\"", "\"observation\"", "\"nginx\"",
+            "\"windows\"", "\"macos\"", "\"bsd\"", "\"0x80070056\"", "\"0x8007\"",
+            "\"windows.password_incorrect\"", "\"no.such_message\"", "\"(?i)a\"", "\"(\"",
+            "\"10.0.14393\"", "\"x\"", "\"2026-06-01T00:00:00Z\"", "\"soon\"", "\"\"",
+            "\"{{\"", "\"}}{{\"", "0", "1", "-1", "0.5", "1.5", "nan", "inf", "true", "false",
+            "4096", "9223372036854775807",
+        ][..]).prop_map(str::to_string),
+        1 => any::<f64>().prop_map(|f| format!("{f:?}")),
+    ]
+}
+
+/// Every fact path rules may name.
+fn fact_paths() -> &'static [String] {
+    static P: OnceLock<Vec<String>> = OnceLock::new();
+    P.get_or_init(|| {
+        certdoctor::rules::registry::registry()
+            .keys()
+            .cloned()
+            .collect()
+    })
+}
+
 fn toml_value() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         prop::sample::select(
@@ -1278,6 +1380,8 @@ fn toml_value() -> impl Strategy<Value = String> {
         .prop_map(str::to_string),
         any::<i64>().prop_map(|i| i.to_string()),
         any::<f64>().prop_map(|f| format!("{f:?}")),
+        any::<Index>().prop_map(|i| format!("{:?}", i.get(fact_paths()))),
+        any::<Index>().prop_map(|i| format!("\"{{{{{}}}}}\"", i.get(fact_paths()))),
         "\"\\PC{0,16}\"".prop_map(|s| s.replace('\\', "\\\\")),
     ];
     leaf.prop_recursive(4, 24, 4, |inner| {
@@ -1347,24 +1451,54 @@ fn tomlish_text() -> impl Strategy<Value = String> {
 /// One edit of a rule file's text (always valid UTF-8).
 #[derive(Debug, Clone)]
 enum TextEdit {
-    DeleteChars { at: Index, len: usize },
-    InsertText { at: Index, text: String },
-    DuplicateLine { which: Index, to: Index },
-    RemoveLine { which: Index },
-    SwapLines { a: Index, b: Index },
-    ReplaceValue { which: Index, value: String },
-    Truncate { at: Index },
+    DeleteChars {
+        at: Index,
+        len: usize,
+    },
+    InsertText {
+        at: Index,
+        text: String,
+    },
+    InsertLine {
+        at: Index,
+        line: String,
+    },
+    /// A quoted string or a number on a `key = value` line replaced by another scalar.
+    ReplaceScalar {
+        which: Index,
+        value: String,
+    },
+    DuplicateLine {
+        which: Index,
+        to: Index,
+    },
+    RemoveLine {
+        which: Index,
+    },
+    SwapLines {
+        a: Index,
+        b: Index,
+    },
+    ReplaceValue {
+        which: Index,
+        value: String,
+    },
+    Truncate {
+        at: Index,
+    },
 }
 
 fn text_edit() -> impl Strategy<Value = TextEdit> {
     prop_oneof![
-        2 => (any::<Index>(), 1usize..40).prop_map(|(at, len)| TextEdit::DeleteChars { at, len }),
-        2 => (any::<Index>(), prop_oneof![toml_line(), toml_value(), "\\PC{0,8}"])
+        1 => (any::<Index>(), 1usize..40).prop_map(|(at, len)| TextEdit::DeleteChars { at, len }),
+        1 => (any::<Index>(), prop_oneof![toml_line(), toml_value(), "\\PC{0,8}"])
             .prop_map(|(at, text)| TextEdit::InsertText { at, text }),
+        3 => (any::<Index>(), toml_line()).prop_map(|(at, line)| TextEdit::InsertLine { at, line }),
         1 => (any::<Index>(), any::<Index>()).prop_map(|(which, to)| TextEdit::DuplicateLine { which, to }),
         1 => any::<Index>().prop_map(|which| TextEdit::RemoveLine { which }),
         1 => (any::<Index>(), any::<Index>()).prop_map(|(a, b)| TextEdit::SwapLines { a, b }),
         3 => (any::<Index>(), toml_value()).prop_map(|(which, value)| TextEdit::ReplaceValue { which, value }),
+        6 => (any::<Index>(), toml_scalar()).prop_map(|(which, value)| TextEdit::ReplaceScalar { which, value }),
         1 => any::<Index>().prop_map(|at| TextEdit::Truncate { at }),
     ]
 }
@@ -1394,6 +1528,46 @@ fn edit(text: String, e: &TextEdit) -> String {
             let i = char_boundary(&text, at);
             return text[..i].to_string();
         }
+        TextEdit::ReplaceScalar { which, value } => {
+            // Scalars: "..." strings without escapes, and bare numbers / booleans.
+            let mut spots: Vec<(usize, usize, usize)> = Vec::new();
+            for (n, l) in lines.iter().enumerate() {
+                let Some(eq) = l.find(" = ") else { continue };
+                let mut i = eq + 3;
+                while i < l.len() {
+                    let rest = &l[i..];
+                    if let Some(quoted) = rest.strip_prefix('"') {
+                        match quoted.find('"') {
+                            Some(j) if !quoted[..j].contains('\\') => {
+                                spots.push((n, i, i + j + 2));
+                                i += j + 2;
+                            }
+                            _ => break,
+                        }
+                    } else if rest.starts_with(|c: char| {
+                        c.is_ascii_digit() || c == '-' || c == 't' || c == 'f'
+                    }) {
+                        let j = rest
+                            .find(|c: char| {
+                                !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+                            })
+                            .unwrap_or(rest.len());
+                        spots.push((n, i, i + j));
+                        i += j.max(1);
+                    } else {
+                        i += rest.chars().next().map_or(1, char::len_utf8);
+                    }
+                }
+            }
+            if !spots.is_empty() {
+                let (n, a, b) = *which.get(&spots);
+                lines[n].replace_range(a..b, value);
+            }
+        }
+        TextEdit::InsertLine { at, line } => {
+            let i = at.index(lines.len() + 1);
+            lines.insert(i, line.clone());
+        }
         TextEdit::DuplicateLine { which, to } => {
             let l = which.get(&lines).clone();
             let at = to.index(lines.len() + 1);
@@ -1422,7 +1596,7 @@ fn edit(text: String, e: &TextEdit) -> String {
 }
 
 fn mutated_rule() -> impl Strategy<Value = (String, String)> {
-    (any::<Index>(), prop::collection::vec(text_edit(), 1..5)).prop_map(|(which, edits)| {
+    (any::<Index>(), prop::collection::vec(text_edit(), 1..=2)).prop_map(|(which, edits)| {
         let (name, text) = which.get(rule_files());
         (name.clone(), edits.iter().fold(text.clone(), edit))
     })
@@ -1530,6 +1704,42 @@ proptest! {
     }
 }
 
+/// Deep nesting (arrays, inline tables, dotted `not.not.…` conditions) is refused with a
+/// located error; it must not overflow the stack in the parser, the compiler or evaluation.
+#[test]
+fn deeply_nested_rule_files_are_refused_with_a_location() {
+    let base = GOOD_RULE.replace("[condition]\nfact = \"leaf.key_bits\"\nlt = 4096\n", "");
+    for depth in [8usize, 64, 1000, 20_000] {
+        let arrays = format!(
+            "{base}[condition]\nfact = \"leaf.key_bits\"\none_of = {}{}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let inline = format!(
+            "{base}[condition]\nnot = {}{{ fact = \"leaf.key_bits\", lt = 1 }}{}\n",
+            "{ not = ".repeat(depth),
+            " }".repeat(depth)
+        );
+        let dotted = format!(
+            "{base}[condition]\n{p}fact = \"leaf.key_bits\"\n{p}lt = 1\n",
+            p = "not.".repeat(depth)
+        );
+        for text in [arrays, inline, dotted] {
+            match parse_rule("deep.toml", &text) {
+                Ok(_) => {
+                    let mut set = RuleSet::empty();
+                    set.add_toml("deep.toml", &text).expect("loads twice");
+                    evaluate_rule(&set);
+                }
+                Err(e) => {
+                    check_located("deep.toml", &text, &e)
+                        .unwrap_or_else(|f| panic!("depth {depth}: {f}"));
+                }
+            }
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 // 5. A clean installation
 // ------------------------------------------------------------------------------------------
@@ -1552,5 +1762,101 @@ fn clean_installation_is_reported_clean() {
         report.inputs.iter().all(|i| i.problems.is_empty()),
         "{:?}",
         report.inputs
+    );
+}
+
+// ------------------------------------------------------------------------------------------
+// Limits found not enforced (regression inputs; see the bug notes)
+// ------------------------------------------------------------------------------------------
+
+fn repeated(rel: &str, times: usize) -> Vec<u8> {
+    let one = fixture(rel);
+    let mut out = Vec::new();
+    for _ in 0..times {
+        out.extend_from_slice(&one);
+    }
+    out
+}
+
+/// Derivations a file cost, counted from what it returned: each verified MAC, each decrypted
+/// safe or key, each stand-alone key that was opened or refused as a wrong password.
+fn derivations(got: &Ingested) -> usize {
+    let pfx: usize = got
+        .pfxs
+        .iter()
+        .filter_map(|p| p.result.as_ref().ok())
+        .map(|p| {
+            usize::from(p.mac_status == MacStatus::Verified)
+                + p.safes
+                    .iter()
+                    .filter(|s| s.encrypted && s.decrypted)
+                    .count()
+                + p.keys
+                    .iter()
+                    .filter(|k| k.pkcs8_der.is_some() && iterations_of_scheme(&k.scheme).is_some())
+                    .count()
+        })
+        .sum();
+    let keys = got
+        .keys
+        .iter()
+        .filter(|k| !k.from_pfx)
+        .filter(|k| {
+            k.info.as_ref().is_some_and(|i| i.decrypted)
+                || matches!(k.problem, Some(KeyProblem::WrongPassword))
+        })
+        .count();
+    pfx + keys
+}
+
+#[test]
+fn pkcs7_certificates_count_against_max_objects_per_file() {
+    let mut l = Limits::default();
+    l.max_objects_per_file = 1;
+    let got = ingest::ingest(&[file("p7/leaf-int.p7b")], &[], &l);
+    assert!(
+        got.certs.len() <= 1,
+        "{} certificates from one PKCS#7 file",
+        got.certs.len()
+    );
+}
+
+#[test]
+fn pkcs12_blocks_in_one_pem_count_against_max_objects_per_file() {
+    // default.pfx: 2 safes + 3 bags, within a limit of 5; three copies in one PEM file.
+    let mut l = Limits::default();
+    l.max_objects_per_file = 5;
+    let f = InputFile::new("bundle.pem", repeated("p12/default.pfx.pem", 3));
+    let got = ingest::ingest(&[f], &[Password::new(PASSWORD)], &l);
+    let n = got.certs.len() + got.keys.len();
+    assert!(n <= 5, "{n} certificates and keys from one file");
+}
+
+#[test]
+fn encrypted_key_blocks_in_one_pem_count_against_max_kdf_runs() {
+    let mut l = Limits::default();
+    l.max_kdf_runs = 2;
+    let f = InputFile::new(
+        "keys.pem",
+        repeated("keys/leaf-rsa.pkcs8-enc-aes256.pem", 5),
+    );
+    let got = ingest::ingest(&[f], &[Password::new(PASSWORD)], &l);
+    assert!(
+        derivations(&got) <= 2,
+        "{} key derivations for one file",
+        derivations(&got)
+    );
+}
+
+#[test]
+fn pkcs12_blocks_in_one_pem_count_against_max_kdf_runs() {
+    let mut l = Limits::default();
+    l.max_kdf_runs = 2;
+    let f = InputFile::new("bundle.pem", repeated("p12/default.pfx.pem", 4));
+    let got = ingest::ingest(&[f], &[Password::new(PASSWORD)], &l);
+    assert!(
+        derivations(&got) <= 2,
+        "{} key derivations for one file",
+        derivations(&got)
     );
 }

@@ -72,6 +72,12 @@ pub fn derive(
     limits: &crate::limits::Limits,
     view: &mut FactView,
 ) {
+    // No files: nothing is known about the artifacts (unknown, not absent), so causes can
+    // still be suggested by the symptom.
+    if ing.files.is_empty() {
+        view.num("input.count", 0.0);
+        return;
+    }
     input_facts(ing, view);
     let leaf = pick_leaf(ing);
     leaf_facts(ing, leaf, ctx, view);

@@ -280,6 +280,12 @@ pub enum KeyError {
         /// The configured limit.
         limit: usize,
     },
+    /// The file's budget of key derivations is spent (many encrypted keys in one file).
+    #[error("the file's budget of {limit} key derivations is used up; this key was not opened")]
+    BudgetExhausted {
+        /// The per-file limit (`Limits::max_kdf_runs`).
+        limit: usize,
+    },
     /// The DER is none of the private key structures this module reads.
     #[error("not a private key: {detail}")]
     NotAKey {

@@ -214,6 +214,12 @@ struct Ctx<'a> {
     passwords: &'a [Password],
     limits: &'a Limits,
     out: Ingested,
+    /// Objects still allowed from the current file.
+    objects_left: usize,
+    /// Key derivations still allowed for the current file.
+    kdf_left: usize,
+    /// The object limit was hit in the current file (reported once).
+    objects_exhausted: bool,
 }
 
 fn describe_cert(f: &CertFacts) -> String {
@@ -225,8 +231,39 @@ fn describe_cert(f: &CertFacts) -> String {
     )
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// Takes one object from the file's budget; false (and a note, once) when it is spent.
+    fn take_object(&mut self, rep: &mut FileReport) -> bool {
+        if self.objects_left == 0 {
+            if !self.objects_exhausted {
+                self.objects_exhausted = true;
+                rep.corrupt.push(format!(
+                    "more than {} objects in one file; the rest were not read",
+                    self.limits.max_objects_per_file
+                ));
+            }
+            return false;
+        }
+        self.objects_left -= 1;
+        true
+    }
+
+    /// The password to try on one encrypted key, if the file's derivation budget allows.
+    fn key_password(&mut self, encrypted: bool) -> Result<Option<&'a Password>, ()> {
+        if !encrypted || self.passwords.is_empty() {
+            return Ok(self.passwords.first());
+        }
+        if self.kdf_left == 0 {
+            return Err(());
+        }
+        self.kdf_left -= 1;
+        Ok(self.passwords.first())
+    }
+
     fn add_cert(&mut self, rep: &mut FileReport, der: Vec<u8>, container: &'static str) -> bool {
+        if !self.take_object(rep) {
+            return true; // counted as handled: the limit note says why it is not listed
+        }
         let Ok(c) = Certificate::from_der(&der) else {
             return false;
         };
@@ -249,6 +286,9 @@ impl Ctx<'_> {
 
     fn add_csr(&mut self, rep: &mut FileReport, req: &CertReq, der: &[u8]) {
         use der::Encode;
+        if !self.take_object(rep) {
+            return;
+        }
         let spki_der = req.info.public_key.to_der().unwrap_or_default();
         let spki_sha256 = cert::hex(&<sha2::Sha256 as sha2::Digest>::digest(&spki_der));
         let signature_valid = signature::split_signed(der)
@@ -293,6 +333,9 @@ impl Ctx<'_> {
     }
 
     fn add_key(&mut self, rep: &mut FileReport, res: Result<keys::KeyInfo, keys::KeyError>) {
+        if !self.take_object(rep) {
+            return;
+        }
         let n = self.out.keys.iter().filter(|k| k.file == rep.name).count();
         let label = if n == 0 {
             rep.name.clone()
@@ -324,7 +367,8 @@ impl Ctx<'_> {
                     keys::KeyError::WrongPassword { encryption } => {
                         (KeyProblem::WrongPassword, Some(encryption.to_string()))
                     }
-                    keys::KeyError::IterationsTooHigh { .. } => {
+                    keys::KeyError::IterationsTooHigh { .. }
+                    | keys::KeyError::BudgetExhausted { .. } => {
                         (KeyProblem::TooManyIterations(e.to_string()), None)
                     }
                     keys::KeyError::Unsupported { .. } => {
@@ -356,7 +400,14 @@ impl Ctx<'_> {
             candidates.push(Password::empty());
         }
         let given = self.passwords.iter().any(|p| !p.is_empty());
-        let result = pkcs12::analyse_pkcs12(der, &candidates, self.limits);
+        // The file's budgets bound every container in it, not each one separately.
+        let mut limits = *self.limits;
+        limits.max_kdf_runs = self.kdf_left;
+        limits.max_objects_per_file = self.objects_left;
+        let result = pkcs12::analyse_pkcs12(der, &candidates, &limits);
+        if let Ok(p) = &result {
+            self.kdf_left = self.kdf_left.saturating_sub(p.kdf_runs);
+        }
         match &result {
             Ok(p) => {
                 rep.holds.push(format!(
@@ -368,6 +419,9 @@ impl Ctx<'_> {
                     self.add_cert(rep, c.der.clone(), "pfx");
                 }
                 for (i, k) in p.keys.iter().enumerate() {
+                    if !self.take_object(rep) {
+                        break;
+                    }
                     let (info, problem) = match &k.pkcs8_der {
                         Some(d) => match keys::key_from_pkcs8(d.expose()) {
                             Ok(info) => (Some(info), None),
@@ -432,7 +486,8 @@ impl Ctx<'_> {
             Ok(n) => n,
         };
         let body = &bytes[..bytes.len() - trailing];
-        let format = match classify(body, self.passwords.first(), self.limits) {
+        let pw = self.key_password(true).unwrap_or(None);
+        let format = match classify(body, pw, self.limits) {
             DerKind::Cert => {
                 self.add_cert(rep, body.to_vec(), container);
                 "der_certificate"
@@ -504,13 +559,19 @@ impl Ctx<'_> {
             | "RSA PRIVATE KEY"
             | "EC PRIVATE KEY"
             | "DSA PRIVATE KEY" => {
-                let res = keys::parse_pem_key(
-                    label,
-                    &block.headers,
-                    &block.body,
-                    self.passwords.first(),
-                    self.limits,
-                );
+                let encrypted = label == "ENCRYPTED PRIVATE KEY"
+                    || block
+                        .headers
+                        .iter()
+                        .any(|(k, v)| k == "Proc-Type" && v.contains("ENCRYPTED"));
+                let res = match self.key_password(encrypted) {
+                    Ok(pw) => {
+                        keys::parse_pem_key(label, &block.headers, &block.body, pw, self.limits)
+                    }
+                    Err(()) => Err(keys::KeyError::BudgetExhausted {
+                        limit: self.limits.max_kdf_runs,
+                    }),
+                };
                 if !matches!(res, Err(keys::KeyError::NotAKey { .. })) {
                     // A certificate labelled as a key reads as a corrupt key otherwise.
                     if matches!(res, Err(keys::KeyError::Malformed { .. }))
@@ -545,7 +606,8 @@ impl Ctx<'_> {
             _ => {}
         }
         // The label did not fit the content (or is unknown): go by content.
-        match classify(&block.body, self.passwords.first(), self.limits) {
+        let pw = self.key_password(true).unwrap_or(None);
+        match classify(&block.body, pw, self.limits) {
             DerKind::Cert => {
                 wrong(rep, "a certificate");
                 self.add_cert(rep, block.body.clone(), "pem");
@@ -581,6 +643,9 @@ impl Ctx<'_> {
     }
 
     fn file(&mut self, f: &InputFile) {
+        self.objects_left = self.limits.max_objects_per_file;
+        self.kdf_left = self.limits.max_kdf_runs;
+        self.objects_exhausted = false;
         let mut rep = FileReport {
             name: f.name.clone(),
             ..FileReport::default()
@@ -688,6 +753,9 @@ pub fn ingest(files: &[InputFile], passwords: &[Password], limits: &Limits) -> I
         passwords,
         limits,
         out: Ingested::default(),
+        objects_left: 0,
+        kdf_left: 0,
+        objects_exhausted: false,
     };
     for f in sorted {
         ctx.file(f);

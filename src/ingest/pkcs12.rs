@@ -55,6 +55,8 @@ pub struct Pfx {
     pub other_bags: usize,
     /// Human-readable notes on anything unusual (never contains secrets).
     pub problems: Vec<String>,
+    /// Key derivations (and PBES2 attempts) this analysis ran, for per-file budgets.
+    pub kdf_runs: usize,
 }
 
 /// The PFX's `MacData` parameters.
@@ -665,6 +667,7 @@ impl<'a> Ctx<'a> {
             keys: self.keys,
             other_bags: self.other_bags,
             problems: self.problems,
+            kdf_runs: self.runs,
         }
     }
 
