@@ -34,14 +34,25 @@ patterns=(
 make_fleet() { # $1 = dir, $2 = count; hard links keep 100k installations cheap
   python3 - "$1" "$2" "$FX" "${patterns[@]}" <<'PY2'
 import os, sys
+import shutil
 d, n, fx, pats = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 os.makedirs(d, exist_ok=True)
+src = os.path.join(d, ".src")
 for i in range(n):
+    # A file takes at most ~65,000 hard links: link to a fresh copy every 20,000 sites.
+    if i % 20000 == 0:
+        shutil.rmtree(src, ignore_errors=True)
+        os.makedirs(src)
+        copies = {}
     cert, key = pats[i % len(pats)].split()
+    for rel in (cert, key):
+        if rel not in copies:
+            copies[rel] = os.path.join(src, f"{len(copies)}-" + os.path.basename(rel))
+            shutil.copy(os.path.join(fx, rel), copies[rel])
     site = os.path.join(d, f"site-{i}")
     os.mkdir(site)
-    os.link(os.path.join(fx, cert), os.path.join(site, "fullchain.pem"))
-    os.link(os.path.join(fx, key), os.path.join(site, "privkey.pem"))
+    os.link(copies[cert], os.path.join(site, "fullchain.pem"))
+    os.link(copies[key], os.path.join(site, "privkey.pem"))
 PY2
 }
 

@@ -325,6 +325,11 @@ fn run_scan(root: &Path, o: &Opts) -> Result<u8, Fatal> {
         .map_err(|e| Fatal(format!("{}: {e}", root.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
+        // Hidden folders (.git, .snapshot, ...) are not installations.
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
         .collect();
     dirs.sort();
     let now = system_now();
