@@ -43,7 +43,7 @@ for t in "${TARGETS[@]}"; do
     else
         echo "== $t: FAILED, see fuzz/artifacts/logs/$t.log and fuzz/artifacts/$t/"
     fi
-    grep -E '^(#[0-9]+ +DONE|stat::|SUMMARY|==[0-9]+== ?ERROR|thread .* panicked)' \
+    grep -E '^(#[0-9]+[[:space:]]+DONE|stat::|SUMMARY|==[0-9]+== ?ERROR|thread .* panicked)' \
         "artifacts/logs/$t.log" || true
 done
 
