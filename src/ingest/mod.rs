@@ -178,8 +178,9 @@ fn outer_length(bytes: &[u8]) -> Result<usize, String> {
     }
 }
 
-/// Recognises a DER object. A private key is parsed once, with the password, here.
-fn classify(bytes: &[u8], password: Option<&Password>, limits: &Limits) -> DerKind {
+/// Recognises a DER object. A private key is parsed here without a password: a plain key is
+/// then complete, an encrypted one is opened by [`Ctx::open_der_key`] against the file's budget.
+fn classify(bytes: &[u8], limits: &Limits) -> DerKind {
     if Certificate::from_der(bytes).is_ok() {
         return DerKind::Cert;
     }
@@ -192,7 +193,7 @@ fn classify(bytes: &[u8], password: Option<&Password>, limits: &Limits) -> DerKi
     if looks_like_pfx(bytes) {
         return DerKind::Pkcs12;
     }
-    match keys::parse_der_key(bytes, password, limits) {
+    match keys::parse_der_key(bytes, None, limits) {
         Err(keys::KeyError::NotAKey { .. }) => DerKind::Unknown,
         other => DerKind::Key(Box::new(other)),
     }
@@ -258,6 +259,25 @@ impl<'a> Ctx<'a> {
         }
         self.kdf_left -= 1;
         Ok(self.passwords.first())
+    }
+
+    /// Opens an encrypted DER key with the password, if the file's derivation budget allows;
+    /// anything else `classify` found is returned as it is.
+    fn open_der_key(
+        &mut self,
+        der: &[u8],
+        first: Result<keys::KeyInfo, keys::KeyError>,
+    ) -> Result<keys::KeyInfo, keys::KeyError> {
+        if !matches!(first, Err(keys::KeyError::PasswordNeeded { .. })) {
+            return first;
+        }
+        match self.key_password(true) {
+            Ok(Some(pw)) => keys::parse_der_key(der, Some(pw), self.limits),
+            Ok(None) => first,
+            Err(()) => Err(keys::KeyError::BudgetExhausted {
+                limit: self.limits.max_kdf_runs,
+            }),
+        }
     }
 
     fn add_cert(&mut self, rep: &mut FileReport, der: Vec<u8>, container: &'static str) -> bool {
@@ -486,8 +506,7 @@ impl<'a> Ctx<'a> {
             Ok(n) => n,
         };
         let body = &bytes[..bytes.len() - trailing];
-        let pw = self.key_password(true).unwrap_or(None);
-        let format = match classify(body, pw, self.limits) {
+        let format = match classify(body, self.limits) {
             DerKind::Cert => {
                 self.add_cert(rep, body.to_vec(), container);
                 "der_certificate"
@@ -507,7 +526,8 @@ impl<'a> Ctx<'a> {
                 "pkcs12"
             }
             DerKind::Key(res) => {
-                self.add_key(rep, *res);
+                let res = self.open_der_key(body, *res);
+                self.add_key(rep, res);
                 "der_key"
             }
             DerKind::Unknown => {
@@ -606,8 +626,7 @@ impl<'a> Ctx<'a> {
             _ => {}
         }
         // The label did not fit the content (or is unknown): go by content.
-        let pw = self.key_password(true).unwrap_or(None);
-        match classify(&block.body, pw, self.limits) {
+        match classify(&block.body, self.limits) {
             DerKind::Cert => {
                 wrong(rep, "a certificate");
                 self.add_cert(rep, block.body.clone(), "pem");
@@ -629,7 +648,8 @@ impl<'a> Ctx<'a> {
             DerKind::Key(res) => {
                 wrong(rep, "a private key");
                 rep.key_with_certs = true;
-                self.add_key(rep, *res);
+                let res = self.open_der_key(&block.body, *res);
+                self.add_key(rep, res);
             }
             DerKind::Unknown => {
                 let why = match outer_length(&block.body) {
