@@ -265,6 +265,13 @@ fn locate(text: &str, offset: usize) -> (usize, usize) {
 /// Largest rule file accepted (rules are small documents).
 pub const MAX_RULE_FILE: usize = 256 * 1024;
 
+/// The first `{{path}}` in `s` that is not a registered fact.
+fn unknown_placeholder(s: &str) -> Option<String> {
+    placeholders(s)
+        .into_iter()
+        .find(|p| registry::fact(p).is_none())
+}
+
 fn placeholders(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = s;
@@ -317,6 +324,12 @@ pub fn parse_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
         ));
     }
     let cond_err = |e: cond::CondError| invalid(e.at.unwrap_or(id_at), e.message);
+    let compile_when = |w: &Option<RawCond>| {
+        w.as_ref()
+            .map(RawCond::compile)
+            .transpose()
+            .map_err(cond_err)
+    };
     let check_text = |t: &Text, what: &str, at: usize| -> Result<(), RuleError> {
         if t.en.trim().is_empty() || t.zh.trim().is_empty() {
             return Err(invalid(
@@ -324,15 +337,14 @@ pub fn parse_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
                 format!("{what} needs both 'en' and 'zh-CN' texts"),
             ));
         }
-        for s in [&t.en, &t.zh] {
-            for p in placeholders(s) {
-                if registry::fact(&p).is_none() {
-                    return Err(invalid(
-                        at,
-                        format!("{what}: template placeholder '{{{{{p}}}}}' is not a known fact"),
-                    ));
-                }
-            }
+        if let Some(p) = [&t.en, &t.zh]
+            .into_iter()
+            .find_map(|s| unknown_placeholder(s))
+        {
+            return Err(invalid(
+                at,
+                format!("{what}: template placeholder '{{{{{p}}}}}' is not a known fact"),
+            ));
         }
         Ok(())
     };
@@ -406,12 +418,7 @@ pub fn parse_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
             zh: r.zh.clone(),
         };
         check_text(&text, "evidence", at)?;
-        let when = r
-            .when
-            .as_ref()
-            .map(|c| c.compile())
-            .transpose()
-            .map_err(cond_err)?;
+        let when = compile_when(&r.when)?;
         evidence.push(Evidence { text, when });
     }
     let mut remediations = Vec::new();
@@ -429,15 +436,16 @@ pub fn parse_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
                 zh: s.zh.clone(),
             };
             check_text(&text, "remediation step", at)?;
-            for c in s.windows.iter().chain(&s.linux) {
-                for p in placeholders(c) {
-                    if registry::fact(&p).is_none() {
-                        return Err(invalid(
-                            at,
-                            format!("command placeholder '{{{{{p}}}}}' is not a known fact"),
-                        ));
-                    }
-                }
+            if let Some(p) = s
+                .windows
+                .iter()
+                .chain(&s.linux)
+                .find_map(|c| unknown_placeholder(c))
+            {
+                return Err(invalid(
+                    at,
+                    format!("command placeholder '{{{{{p}}}}}' is not a known fact"),
+                ));
             }
             steps.push(Step {
                 text,
@@ -445,12 +453,7 @@ pub fn parse_rule(file: &str, text: &str) -> Result<Rule, RuleError> {
                 linux: s.linux.clone(),
             });
         }
-        let when = r
-            .when
-            .as_ref()
-            .map(|c| c.compile())
-            .transpose()
-            .map_err(cond_err)?;
+        let when = compile_when(&r.when)?;
         remediations.push(Remediation {
             title: r.title.clone(),
             when,
