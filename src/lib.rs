@@ -83,10 +83,7 @@ pub fn fact_view(facts: &Facts) -> (view::FactView, ingest::Ingested, Option<sym
     let now = facts.now.as_deref().and_then(time::parse_rfc3339);
     let ingested = ingest::ingest(&facts.files, &facts.passwords, limits);
     let extra = ingest::certificates_only(&facts.trust, limits);
-    let anchors: Vec<&analyse::chain::ChainCert> = analyse::chain::mozilla_anchors()
-        .iter()
-        .chain(extra.iter())
-        .collect();
+    let anchors = analyse::chain::Anchors::mozilla_and(extra.iter());
     let host_clock = facts
         .host
         .clock

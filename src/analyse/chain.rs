@@ -404,6 +404,165 @@ pub fn mozilla_anchors() -> &'static [ChainCert] {
     })
 }
 
+/// Lookup tables over one list of trust anchors: by subject name, by DER, by subject and key,
+/// by public key.
+pub struct AnchorTable<'a> {
+    certs: Vec<&'a ChainCert>,
+    by_subject: HashMap<&'a [u8], Vec<usize>>,
+    ders: HashSet<[u8; 32]>,
+    name_keys: HashSet<[u8; 32]>,
+    spkis: HashSet<[u8; 32]>,
+    /// `certs[i]` has the same DER as an earlier certificate of this table.
+    duplicate: Vec<bool>,
+}
+
+impl<'a> AnchorTable<'a> {
+    /// Builds the tables over `certs`, kept in the order given.
+    pub fn new(certs: impl IntoIterator<Item = &'a ChainCert>) -> Self {
+        let certs: Vec<&'a ChainCert> = certs.into_iter().collect();
+        let mut t = AnchorTable {
+            by_subject: HashMap::with_capacity(certs.len()),
+            ders: HashSet::with_capacity(certs.len()),
+            name_keys: HashSet::with_capacity(certs.len()),
+            spkis: HashSet::with_capacity(certs.len()),
+            duplicate: Vec::with_capacity(certs.len()),
+            certs: Vec::new(),
+        };
+        for (i, c) in certs.iter().enumerate() {
+            t.duplicate.push(!t.ders.insert(c.info.fp));
+            t.name_keys.insert(c.info.name_key_fp);
+            t.spkis.insert(c.info.spki_fp);
+            t.by_subject
+                .entry(c.info.subject_key.as_slice())
+                .or_default()
+                .push(i);
+        }
+        t.certs = certs;
+        t
+    }
+
+    /// The tables of the built-in Mozilla roots, built once per process.
+    pub fn mozilla() -> &'static AnchorTable<'static> {
+        static TABLE: OnceLock<AnchorTable<'static>> = OnceLock::new();
+        TABLE.get_or_init(|| AnchorTable::new(mozilla_anchors()))
+    }
+
+    /// Number of anchors.
+    pub fn len(&self) -> usize {
+        self.certs.len()
+    }
+
+    /// No anchors.
+    pub fn is_empty(&self) -> bool {
+        self.certs.is_empty()
+    }
+}
+
+/// The trust anchors of one diagnosis: a shared base table (normally the Mozilla roots, whose
+/// tables are built once per process) and the caller's extra anchors (`--trust`, host trust
+/// facts), which get small tables of their own. [`Node::Anchor`] indices run over the base
+/// first, then the extras.
+pub struct Anchors<'a> {
+    base: Option<&'a AnchorTable<'a>>,
+    extra: AnchorTable<'a>,
+}
+
+impl<'a> Anchors<'a> {
+    /// `base` (if any) followed by `extra`.
+    pub fn new(
+        base: Option<&'a AnchorTable<'a>>,
+        extra: impl IntoIterator<Item = &'a ChainCert>,
+    ) -> Self {
+        Anchors {
+            base,
+            extra: AnchorTable::new(extra),
+        }
+    }
+
+    /// The Mozilla roots followed by `extra`.
+    pub fn mozilla_and(extra: impl IntoIterator<Item = &'a ChainCert>) -> Self {
+        Anchors::new(Some(AnchorTable::mozilla()), extra)
+    }
+
+    fn base_len(&self) -> usize {
+        self.base.map_or(0, AnchorTable::len)
+    }
+
+    /// Number of anchors.
+    pub fn len(&self) -> usize {
+        self.base_len() + self.extra.len()
+    }
+
+    /// No anchors.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Anchor `j` (the index of [`Node::Anchor`]).
+    pub fn get(&self, j: usize) -> Option<&'a ChainCert> {
+        let b = self.base_len();
+        if j < b {
+            self.base.and_then(|t| t.certs.get(j).copied())
+        } else {
+            self.extra.certs.get(j - b).copied()
+        }
+    }
+
+    /// Every anchor, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a ChainCert> + '_ {
+        let base: &[&'a ChainCert] = self.base.map_or(&[], |t| t.certs.as_slice());
+        base.iter().chain(self.extra.certs.iter()).copied()
+    }
+
+    /// Indices of the anchors whose subject has the normalised name `subject_key`.
+    fn with_subject<'s>(&'s self, subject_key: &[u8]) -> impl Iterator<Item = usize> + 's {
+        let b = self.base_len();
+        let base = self
+            .base
+            .and_then(|t| t.by_subject.get(subject_key))
+            .map_or(&[][..], Vec::as_slice);
+        let extra = self
+            .extra
+            .by_subject
+            .get(subject_key)
+            .map_or(&[][..], Vec::as_slice);
+        base.iter().copied().chain(extra.iter().map(move |k| b + k))
+    }
+
+    /// Anchor `j` repeats the DER of an earlier anchor.
+    fn is_duplicate(&self, j: usize) -> bool {
+        let b = self.base_len();
+        if j < b {
+            self.base
+                .and_then(|t| t.duplicate.get(j).copied())
+                .unwrap_or(false)
+        } else {
+            let k = j - b;
+            self.extra.duplicate.get(k).copied().unwrap_or(false)
+                || self
+                    .extra
+                    .certs
+                    .get(k)
+                    .is_some_and(|c| self.base.is_some_and(|t| t.ders.contains(&c.info.fp)))
+        }
+    }
+
+    /// Some anchor has this DER (SHA-256).
+    pub fn has_der(&self, fp: &[u8; 32]) -> bool {
+        self.base.is_some_and(|t| t.ders.contains(fp)) || self.extra.ders.contains(fp)
+    }
+
+    /// Some anchor has this subject and public key (see `ChainCert`'s `name_key_fp`).
+    fn has_name_key(&self, fp: &[u8; 32]) -> bool {
+        self.base.is_some_and(|t| t.name_keys.contains(fp)) || self.extra.name_keys.contains(fp)
+    }
+
+    /// Some anchor has this public key (SHA-256 of the SubjectPublicKeyInfo).
+    pub fn has_spki(&self, fp: &[u8; 32]) -> bool {
+        self.base.is_some_and(|t| t.spkis.contains(fp)) || self.extra.spkis.contains(fp)
+    }
+}
+
 /// What the chain builder is given.
 pub struct ChainInput<'a> {
     /// Every certificate the user gave, in the order given (file order, then order within file).
@@ -411,8 +570,8 @@ pub struct ChainInput<'a> {
     /// Index in `supplied` of the server (end-entity) certificate.
     pub leaf: usize,
     /// Trusted roots: the built-in Mozilla roots, the user's `--trust`, host trust facts
-    /// (references, so the built-in roots are never copied).
-    pub anchors: &'a [&'a ChainCert],
+    /// (references, so the built-in roots are never copied; their tables are built once).
+    pub anchors: &'a Anchors<'a>,
     /// Reference time, unix seconds. The builder never reads the clock.
     pub now: i64,
     /// Bounds on the work.
@@ -508,7 +667,8 @@ pub struct ChainReport {
     /// The supplied certificates of that path (path order) that do not sit immediately after
     /// the certificate they issued.
     pub out_of_order: Vec<usize>,
-    /// Signature verifications performed.
+    /// Signature verifications performed (an ECDSA signer-key recovery, used when a
+    /// certificate has many same-name issuer candidates, counts as two).
     pub signature_checks: usize,
     /// Some limit was reached; the report covers what was found within it.
     pub budget_exhausted: bool,
@@ -551,6 +711,12 @@ fn hash_rank(name: Option<&str>) -> u8 {
     }
 }
 
+/// Issuer candidates by name from which an ECDSA signer-key recovery pays off (it costs about
+/// two verifications and replaces one per candidate).
+const RECOVERY_MIN_ISSUERS: usize = 3;
+/// Signature checks charged for one signer-key recovery.
+const RECOVERY_COST: usize = 2;
+
 /// One level of the depth-first search.
 struct Frame {
     node: Node,
@@ -566,10 +732,16 @@ struct Builder<'a> {
     /// Supplied certificates skipped because an identical one is used.
     duplicates: Vec<usize>,
     supplied_by_subject: HashMap<&'a [u8], Vec<usize>>,
-    anchor_by_subject: HashMap<&'a [u8], Vec<usize>>,
+    /// DER fingerprints of the usable supplied certificates.
+    supplied_ders: HashSet<[u8; 32]>,
+    /// Anchors with an index below this are considered (the candidate limit).
+    anchor_room: usize,
     /// Supplied certificates that count as an anchor.
     anchor_equivalent: Vec<bool>,
     sig_cache: HashMap<(usize, Node), bool>,
+    /// Signer keys recovered from a supplied certificate's ECDSA signature (see
+    /// [`Builder::signers`]); `None` when recovery does not apply.
+    signers: HashMap<usize, Option<signature::EcdsaSigners>>,
     checks: usize,
     budget_exhausted: bool,
     complete: Vec<Vec<Node>>,
@@ -608,18 +780,12 @@ impl<'a> Builder<'a> {
             usable[i] = true;
             taken += 1;
         }
-        let mut usable_anchor = vec![false; input.anchors.len()];
-        for (j, a) in input.anchors.iter().enumerate() {
-            if seen_der.contains(&a.info.fp) {
-                continue;
-            }
-            if taken >= limits.max_chain_candidates {
-                budget_exhausted = true;
-                break;
-            }
-            seen_der.insert(a.info.fp);
-            usable_anchor[j] = true;
-            taken += 1;
+        // Anchors come after the supplied certificates, in index order, up to the same limit;
+        // one repeating a supplied certificate or an earlier anchor is skipped.
+        let anchors = input.anchors;
+        let anchor_room = limits.max_chain_candidates.saturating_sub(taken);
+        if anchors.len() > anchor_room {
+            budget_exhausted = true;
         }
 
         let mut supplied_by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
@@ -631,23 +797,11 @@ impl<'a> Builder<'a> {
                     .push(i);
             }
         }
-        let mut anchor_by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
-        for (j, a) in input.anchors.iter().enumerate() {
-            if usable_anchor.get(j).copied().unwrap_or(false) {
-                anchor_by_subject
-                    .entry(a.info.subject_key.as_slice())
-                    .or_default()
-                    .push(j);
-            }
-        }
         // Every anchor (usable or not) makes equal supplied certificates anchors.
-        let anchor_ders: HashSet<[u8; 32]> = input.anchors.iter().map(|a| a.info.fp).collect();
-        let anchor_keys: HashSet<[u8; 32]> =
-            input.anchors.iter().map(|a| a.info.name_key_fp).collect();
         let anchor_equivalent = input
             .supplied
             .iter()
-            .map(|c| anchor_ders.contains(&c.info.fp) || anchor_keys.contains(&c.info.name_key_fp))
+            .map(|c| anchors.has_der(&c.info.fp) || anchors.has_name_key(&c.info.name_key_fp))
             .collect();
 
         let max_steps = limits
@@ -659,9 +813,11 @@ impl<'a> Builder<'a> {
             usable,
             duplicates,
             supplied_by_subject,
-            anchor_by_subject,
+            supplied_ders: seen_der,
+            anchor_room,
             anchor_equivalent,
             sig_cache: HashMap::new(),
+            signers: HashMap::new(),
             checks: 0,
             budget_exhausted,
             complete: Vec::new(),
@@ -675,7 +831,7 @@ impl<'a> Builder<'a> {
     fn cert(&self, node: Node) -> Option<&'a ChainCert> {
         match node {
             Node::Supplied(i) => self.input.supplied.get(i),
-            Node::Anchor(j) => self.input.anchors.get(j).copied(),
+            Node::Anchor(j) => self.input.anchors.get(j),
         }
     }
 
@@ -694,6 +850,14 @@ impl<'a> Builder<'a> {
         }
         let child_cert = self.input.supplied.get(child)?;
         let parent_cert = self.cert(parent)?;
+        if let Some(signers) = self.signers(child, parent_cert) {
+            if !signers
+                .may_have_signed(parent_cert.cert.tbs_certificate().subject_public_key_info())
+            {
+                self.sig_cache.insert((child, parent), false);
+                return Some(false);
+            }
+        }
         if self.checks >= self.input.limits.max_signature_checks {
             self.budget_exhausted = true;
             return None;
@@ -711,6 +875,36 @@ impl<'a> Builder<'a> {
         };
         self.sig_cache.insert((child, parent), ok);
         Some(ok)
+    }
+
+    /// The keys supplied certificate `child`'s ECDSA signature is valid under, recovered once
+    /// when `child` has [`RECOVERY_MIN_ISSUERS`] or more issuer candidates by name and the
+    /// candidate `like` has an EC key: then each look-alike is ruled out by comparing keys
+    /// instead of by a verification of its own. The recovery is charged as
+    /// [`RECOVERY_COST`] signature checks.
+    fn signers(&mut self, child: usize, like: &ChainCert) -> Option<&signature::EcdsaSigners> {
+        if !self.signers.contains_key(&child) {
+            let like_spki = like.cert.tbs_certificate().subject_public_key_info();
+            if like_spki.algorithm.oid != const_oid::db::rfc5912::ID_EC_PUBLIC_KEY {
+                return None;
+            }
+            let c = self.input.supplied.get(child)?;
+            let issuers = self
+                .supplied_by_subject
+                .get(c.info.issuer_key.as_slice())
+                .map_or(0, Vec::len)
+                + self.input.anchors.with_subject(&c.info.issuer_key).count();
+            let room = self.checks + RECOVERY_COST <= self.input.limits.max_signature_checks;
+            let got = match (&c.info.signed, issuers >= RECOVERY_MIN_ISSUERS && room) {
+                (Some((tbs, alg, sig)), true) => signature::ecdsa_signers(tbs, alg, sig, like_spki),
+                _ => None,
+            };
+            if got.is_some() {
+                self.checks += RECOVERY_COST;
+            }
+            self.signers.insert(child, got);
+        }
+        self.signers.get(&child).and_then(Option::as_ref)
     }
 
     /// Is supplied certificate `i` self-signed (self-issued and verified by its own key)?
@@ -744,11 +938,15 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        if let Some(list) = self.anchor_by_subject.get(key) {
-            for &j in list {
-                if self.input.anchors.get(j).copied().is_some_and(ids_agree) {
-                    out.push(Node::Anchor(j));
-                }
+        let anchors = self.input.anchors;
+        for j in anchors.with_subject(key) {
+            if j < self.anchor_room
+                && !anchors.is_duplicate(j)
+                && anchors
+                    .get(j)
+                    .is_some_and(|a| !self.supplied_ders.contains(&a.info.fp) && ids_agree(a))
+            {
+                out.push(Node::Anchor(j));
             }
         }
         out
@@ -1135,7 +1333,7 @@ mod tests {
         now: i64,
         limits: &Limits,
     ) -> ChainReport {
-        let anchors: Vec<&ChainCert> = anchors.iter().collect();
+        let anchors = Anchors::new(None, anchors);
         build(&ChainInput {
             supplied,
             leaf,
@@ -1572,22 +1770,27 @@ mod tests {
         assert!(r.unrelated_certs.is_empty());
         assert!(!r.order_ok);
         assert_eq!(r.out_of_order, vec![51]);
-        assert!(r.signature_checks <= limits.max_signature_checks);
+        // One signer-key recovery (charged as 2) rules out the 50 look-alikes; then one
+        // verification for the real issuer and one for the root: 4, not 52.
+        assert_eq!(r.signature_checks, 4);
         assert!(!r.budget_exhausted);
 
-        // A small signature budget: the real issuer (last) is never reached.
-        let small = Limits {
-            max_signature_checks: 20,
-            ..Limits::default()
-        };
-        let r = run_with(&supplied, 0, &anchors, JAN_2026, &small);
-        assert!(r.budget_exhausted);
-        assert!(r.signature_checks <= 20);
-        assert!(!r.trusted);
-        assert_eq!(
-            r.missing_issuer.as_ref().map(|m| m.child),
-            Some(Node::Supplied(0))
-        );
+        // A small signature budget: the real issuer (last) is never reached, whether the
+        // budget allows the recovery (2) or not (1).
+        for max in [1, 2] {
+            let small = Limits {
+                max_signature_checks: max,
+                ..Limits::default()
+            };
+            let r = run_with(&supplied, 0, &anchors, JAN_2026, &small);
+            assert!(r.budget_exhausted);
+            assert!(r.signature_checks <= max);
+            assert!(!r.trusted);
+            assert_eq!(
+                r.missing_issuer.as_ref().map(|m| m.child),
+                Some(Node::Supplied(0))
+            );
+        }
 
         // A small candidate limit: later certificates are not considered at all.
         let few = Limits {
@@ -1598,6 +1801,59 @@ mod tests {
         assert!(r.budget_exhausted);
         assert!(!r.trusted);
         assert!(r.signature_checks <= 10);
+    }
+
+    #[test]
+    fn layered_anchors_answer_like_one_flat_list() {
+        let root = test_root();
+        let flat_certs: Vec<&ChainCert> = mozilla_anchors().iter().chain(root.iter()).collect();
+        // An extra anchor repeating a Mozilla root must not be offered twice.
+        let usertrust = sectigo("root_USERTrust_RSA_Certification_Authority");
+        let layered = Anchors::mozilla_and(root.iter().chain(std::iter::once(&usertrust)));
+        let flat = Anchors::new(None, flat_certs);
+        assert_eq!(layered.len(), flat.len() + 1);
+        let cases = [
+            (fixture("chain/fullchain.pem"), JAN_2026),
+            (
+                vec![
+                    sectigo("int_Sectigo_RSA_Domain_Validation_Secure_Server_CA"),
+                    sectigo("cross_USERTrust_RSA_by_AAA_Certificate_Services"),
+                ],
+                JUNE_2026,
+            ),
+        ];
+        for (supplied, now) in cases {
+            let limits = Limits::default();
+            let run = |anchors: &Anchors| {
+                let r = build(&ChainInput {
+                    supplied: &supplied,
+                    leaf: 0,
+                    anchors,
+                    now,
+                    limits: &limits,
+                });
+                let names: Vec<Vec<String>> = r
+                    .paths
+                    .iter()
+                    .map(|p| {
+                        p.nodes
+                            .iter()
+                            .map(|n| match n {
+                                Node::Supplied(i) => supplied[*i].subject_display(),
+                                Node::Anchor(j) => anchors
+                                    .get(*j)
+                                    .map(|a| a.subject_display())
+                                    .unwrap_or_default(),
+                            })
+                            .collect()
+                    })
+                    .collect();
+                (r.trusted, names, r.signature_checks)
+            };
+            let (a, b) = (run(&layered), run(&flat));
+            assert!(a.0, "trusted");
+            assert_eq!(a, b);
+        }
     }
 
     #[test]

@@ -67,7 +67,7 @@ fn names(list: impl Iterator<Item = String>) -> Vec<String> {
 /// Writes every derived fact about the artifacts into `view`.
 pub fn derive(
     ing: &Ingested,
-    anchors: &[&chain::ChainCert],
+    anchors: &chain::Anchors,
     ctx: &Context,
     limits: &crate::limits::Limits,
     view: &mut FactView,
@@ -463,7 +463,7 @@ fn pfx_facts(ing: &Ingested, ctx: &Context, view: &mut FactView) {
 fn chain_facts(
     ing: &Ingested,
     leaf: Option<usize>,
-    anchors: &[&chain::ChainCert],
+    anchors: &chain::Anchors,
     ctx: &Context,
     limits: &crate::limits::Limits,
     view: &mut FactView,
@@ -627,20 +627,18 @@ fn chain_facts(
     view.list("chain.revocation_hosts", hosts);
     // A cross-certificate: a supplied CA whose key is also the key of a self-signed anchor or
     // supplied root, under another issuer.
-    let roots: BTreeSet<&[u8; 32]> = anchors
+    let supplied_roots: BTreeSet<&[u8; 32]> = ing
+        .chain_certs
         .iter()
-        .map(|a| a.spki_sha256())
-        .chain(
-            ing.chain_certs
-                .iter()
-                .filter(|c| c.is_self_issued())
-                .map(|c| c.spki_sha256()),
-        )
+        .filter(|c| c.is_self_issued())
+        .map(|c| c.spki_sha256())
         .collect();
     view.bool(
         "chain.cross_cert_supplied",
-        ing.chain_certs
-            .iter()
-            .any(|c| c.is_ca() && !c.is_self_issued() && roots.contains(c.spki_sha256())),
+        ing.chain_certs.iter().any(|c| {
+            c.is_ca()
+                && !c.is_self_issued()
+                && (anchors.has_spki(c.spki_sha256()) || supplied_roots.contains(c.spki_sha256()))
+        }),
     );
 }

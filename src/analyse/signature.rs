@@ -405,6 +405,99 @@ fn verify_ecdsa(
     }
 }
 
+/// The public keys an ECDSA signature is valid under, recovered from the signature itself
+/// (public-key recovery, SEC 1 v2 §4.1.6: at most four points, one per recovery id).
+///
+/// A signature `(r, s)` verifies under `Q` exactly when `Q` is one of these points, so with many
+/// same-name issuer candidates (look-alike intermediates) one recovery, about the cost of two
+/// verifications, replaces a verification per candidate: a candidate whose key is not listed
+/// cannot have made the signature. The `ecdsa` crate does the arithmetic.
+#[derive(Debug, Clone)]
+pub struct EcdsaSigners {
+    curve: ObjectIdentifier,
+    /// Uncompressed SEC1 encodings.
+    points: Vec<Vec<u8>>,
+}
+
+impl EcdsaSigners {
+    /// Could the key in `spki` have made the signature? `false` is certain; `true` still
+    /// deserves a verification before a chain relies on it.
+    pub fn may_have_signed(&self, spki: &SubjectPublicKeyInfoOwned) -> bool {
+        let Some((curve, point)) = ec_point(spki) else {
+            return false;
+        };
+        if curve != self.curve {
+            return false;
+        }
+        let uncompressed: Vec<u8> = if point.first() == Some(&4) {
+            point.to_vec()
+        } else {
+            let decoded = match curve {
+                OID_P256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                    .map(|k| k.to_sec1_point(false).as_bytes().to_vec())
+                    .ok(),
+                OID_P384 => p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                    .map(|k| k.to_sec1_point(false).as_bytes().to_vec())
+                    .ok(),
+                _ => None,
+            };
+            match decoded {
+                Some(d) => d,
+                None => return false,
+            }
+        };
+        self.points.contains(&uncompressed)
+    }
+}
+
+/// The curve and the SEC1 point of an EC public key.
+fn ec_point(spki: &SubjectPublicKeyInfoOwned) -> Option<(ObjectIdentifier, &[u8])> {
+    if spki.algorithm.oid != OID_EC_PUBLIC_KEY {
+        return None;
+    }
+    let curve = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())?;
+    Some((curve, spki.subject_public_key.as_bytes()?))
+}
+
+/// Recovers the keys an ECDSA signature over `tbs` is valid under, on the curve of the EC key
+/// `like` (the signature algorithm does not name the curve; the issuer candidates' keys do).
+/// `None` when the signature is not ECDSA, the curve is not P-256 or P-384, or the encoding is
+/// bad: the caller then verifies candidate by candidate.
+pub fn ecdsa_signers(
+    tbs: &[u8],
+    alg: &AlgorithmIdentifierOwned,
+    signature: &[u8],
+    like: &SubjectPublicKeyInfoOwned,
+) -> Option<EcdsaSigners> {
+    let Ok(Scheme::Ecdsa(hash)) = scheme_of(alg) else {
+        return None;
+    };
+    let (curve, _) = ec_point(like)?;
+    let prehash = hash.digest(tbs)?;
+    macro_rules! recover {
+        ($curve:ident) => {{
+            let sig = $curve::ecdsa::Signature::from_der(signature).ok()?;
+            (0u8..4)
+                .filter_map(p256::ecdsa::RecoveryId::from_byte)
+                .filter_map(|id| {
+                    $curve::ecdsa::VerifyingKey::recover_from_prehash(&prehash, &sig, id).ok()
+                })
+                .map(|k| k.to_sec1_point(false).as_bytes().to_vec())
+                .collect::<Vec<_>>()
+        }};
+    }
+    let points = match curve {
+        OID_P256 => recover!(p256),
+        OID_P384 => recover!(p384),
+        _ => return None,
+    };
+    Some(EcdsaSigners { curve, points })
+}
+
 fn curve_name(oid: &ObjectIdentifier) -> String {
     match oid.to_string().as_str() {
         "1.3.132.0.35" => "P-521".into(),
@@ -688,5 +781,64 @@ mod tests {
         let (tbs, alg, sig) = split_signed(&csr).unwrap();
         let req = x509_cert::request::CertReq::from_der(&csr).unwrap();
         verify(&tbs, &alg, &sig, &req.info.public_key).unwrap();
+    }
+
+    /// Signer-key recovery agrees with verification: the issuer's key is among the recovered
+    /// keys (also written compressed), a look-alike's or another curve's key is not, and RSA
+    /// signatures are left to plain verification.
+    #[test]
+    fn ecdsa_signers_agree_with_verify() {
+        let dir = format!("{FIXTURES}/chain-extra");
+        let load_all = |name: &str| -> Vec<Vec<u8>> {
+            let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+            crate::ingest::text::scan_pem(&text, 100)
+                .blocks
+                .into_iter()
+                .map(|b| b.body)
+                .collect()
+        };
+        let load = |name: &str| load_all(name).remove(0);
+        for (child, parent) in [
+            ("p256-leaf.pem", "p256-ca.pem"),
+            ("p384-leaf.pem", "p384-ca.pem"),
+            ("p256-ca.pem", "p384-ca.pem"),
+            ("p256-sha1-leaf.pem", "p256-ca.pem"),
+            ("p384-sha512-leaf.pem", "p384-ca.pem"),
+            ("la-leaf.pem", "la-int.pem"),
+        ] {
+            let (tbs, alg, sig) = split_signed(&load(child)).unwrap();
+            let parent_spki = spki_of(&load(parent));
+            let signers = ecdsa_signers(&tbs, &alg, &sig, &parent_spki)
+                .unwrap_or_else(|| panic!("{child}: recovery applies"));
+            assert!(signers.points.len() <= 4);
+            assert!(signers.may_have_signed(&parent_spki), "{child} by {parent}");
+            // The same key written as a compressed point is recognised too.
+            let mut compressed = parent_spki.clone();
+            let point = parent_spki.subject_public_key.raw_bytes();
+            let odd = point.last().is_some_and(|b| b & 1 == 1);
+            let half = (point.len() - 1) / 2;
+            let mut c = vec![if odd { 3 } else { 2 }];
+            c.extend_from_slice(&point[1..=half]);
+            compressed.subject_public_key = BitString::from_bytes(&c).unwrap();
+            assert!(
+                signers.may_have_signed(&compressed),
+                "{child}: compressed key"
+            );
+        }
+        // Fifty same-name look-alikes: none could have signed the leaf, and verification agrees.
+        let (tbs, alg, sig) = split_signed(&load("la-leaf.pem")).unwrap();
+        let signers = ecdsa_signers(&tbs, &alg, &sig, &spki_of(&load("la-int.pem"))).unwrap();
+        let lookalikes = load_all("lookalikes-50.pem");
+        assert_eq!(lookalikes.len(), 50);
+        for la in &lookalikes {
+            let spki = spki_of(la);
+            assert!(!signers.may_have_signed(&spki));
+            assert!(verify(&tbs, &alg, &sig, &spki).is_err());
+        }
+        // A P-384 key cannot have made a signature recovered on P-256.
+        assert!(!signers.may_have_signed(&spki_of(&load("p384-ca.pem"))));
+        // RSA signatures: recovery does not apply.
+        let (tbs, alg, sig) = split_signed(&load("rsa-sha1-leaf.pem")).unwrap();
+        assert!(ecdsa_signers(&tbs, &alg, &sig, &spki_of(&load("pss-ca.pem"))).is_none());
     }
 }

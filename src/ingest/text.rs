@@ -318,7 +318,9 @@ pub fn scan_pem(text: &str, max_blocks: usize) -> TextScan {
     }
     // Text after the last block is ignored by OpenSSL (comments, "subject=" lines); binary
     // junk there means a damaged or badly concatenated file.
-    if let Some(end) = last_end {
+    // (Not when the block limit stopped the scan: the rest was not read, and checking it would
+    // cost a pass over up to the whole file.)
+    if let (Some(end), false) = (last_end, scan.truncated_at_limit) {
         if end < text.len() {
             let rest = &text[end..];
             let binary = rest
