@@ -76,14 +76,66 @@ pub fn diagnose(facts: &Facts) -> Report {
     diagnose_with(facts, RuleSet::builtin())
 }
 
+/// Extra trust anchors (a private root, `--trust` files) parsed once and shared by many
+/// diagnoses: a fleet scan or a monitoring agent checks thousands of installations against the
+/// same roots. They add to the built-in Mozilla roots and to each installation's own
+/// [`Facts::trust`].
+///
+/// ```
+/// use certdoctor::{diagnose_trusting, Facts, InputFile, Limits, RuleSet, TrustAnchors};
+///
+/// let root = std::fs::read("samples/test-root.pem").unwrap();
+/// let trust = TrustAnchors::parse(&[InputFile::new("root.pem", root)], &Limits::default());
+/// assert_eq!(trust.len(), 1);
+/// let chain = std::fs::read("samples/nginx-broken/fullchain.pem").unwrap();
+/// let facts = Facts {
+///     files: vec![InputFile::new("fullchain.pem", chain)],
+///     now: Some("2026-06-01T00:00:00Z".into()),
+///     ..Facts::default()
+/// };
+/// let report = diagnose_trusting(&facts, RuleSet::builtin(), &trust);
+/// assert!(report.facts.get("chain.trusted").is_some());
+/// ```
+#[derive(Debug, Default)]
+pub struct TrustAnchors {
+    certs: Vec<analyse::chain::ChainCert>,
+}
+
+impl TrustAnchors {
+    /// Reads every certificate in `files` (PEM, DER, PKCS#7), within `limits`.
+    pub fn parse(files: &[InputFile], limits: &Limits) -> Self {
+        TrustAnchors {
+            certs: ingest::certificates_only(files, limits),
+        }
+    }
+
+    /// Number of certificates read.
+    pub fn len(&self) -> usize {
+        self.certs.len()
+    }
+
+    /// No certificates were read.
+    pub fn is_empty(&self) -> bool {
+        self.certs.is_empty()
+    }
+}
+
 /// Builds the fact view the rules read (artifacts analysed, host facts, symptom, context).
 /// Exposed for tools that want the facts without the rules.
 pub fn fact_view(facts: &Facts) -> (view::FactView, ingest::Ingested, Option<symptom::Symptom>) {
+    fact_view_trusting(facts, &TrustAnchors::default())
+}
+
+/// [`fact_view`] with shared extra trust anchors.
+pub fn fact_view_trusting(
+    facts: &Facts,
+    trust: &TrustAnchors,
+) -> (view::FactView, ingest::Ingested, Option<symptom::Symptom>) {
     let limits = &facts.limits;
     let now = facts.now.as_deref().and_then(time::parse_rfc3339);
     let ingested = ingest::ingest(&facts.files, &facts.passwords, limits);
-    let extra = ingest::certificates_only(&facts.trust, limits);
-    let anchors = analyse::chain::Anchors::mozilla_and(extra.iter());
+    let own = ingest::certificates_only(&facts.trust, limits);
+    let anchors = analyse::chain::Anchors::mozilla_and(trust.certs.iter().chain(own.iter()));
     let host_clock = facts
         .host
         .clock
@@ -162,7 +214,13 @@ pub fn fact_view(facts: &Facts) -> (view::FactView, ingest::Ingested, Option<sym
 
 /// Diagnoses one installation with a given rule set.
 pub fn diagnose_with(facts: &Facts, rules: &RuleSet) -> Report {
-    let (view, ingested, symptom) = fact_view(facts);
+    diagnose_trusting(facts, rules, &TrustAnchors::default())
+}
+
+/// Diagnoses one installation with a given rule set and shared extra trust anchors (see
+/// [`TrustAnchors`]).
+pub fn diagnose_trusting(facts: &Facts, rules: &RuleSet, trust: &TrustAnchors) -> Report {
+    let (view, ingested, symptom) = fact_view_trusting(facts, trust);
     let keys = rank::SymptomKeys {
         codes: symptom
             .as_ref()

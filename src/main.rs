@@ -214,7 +214,14 @@ fn rule_set(extra: &[PathBuf]) -> Result<RuleSet, Fatal> {
 }
 
 /// Builds the facts for one installation.
-fn build_facts(paths: &[PathBuf], o: &Opts, now_default: &str) -> Result<Facts, Fatal> {
+/// `--trust` files are read into the facts unless `with_trust` is false (a scan parses them
+/// once for every installation).
+fn build_facts(
+    paths: &[PathBuf],
+    o: &Opts,
+    now_default: &str,
+    with_trust: bool,
+) -> Result<Facts, Fatal> {
     let limits = certdoctor::Limits::default();
     let (files, local_facts) = read_inputs(paths, limits.max_file_size)?;
     let mut facts = match o.facts.as_ref().or(local_facts.as_ref()) {
@@ -222,8 +229,10 @@ fn build_facts(paths: &[PathBuf], o: &Opts, now_default: &str) -> Result<Facts, 
         None => Facts::default(),
     };
     facts.files.extend(files);
-    let (trust, _) = read_inputs(&o.trust, limits.max_file_size)?;
-    facts.trust.extend(trust);
+    if with_trust {
+        let (trust, _) = read_inputs(&o.trust, limits.max_file_size)?;
+        facts.trust.extend(trust);
+    }
     if let Some(p) = &o.passin {
         facts.passwords.push(password(p)?);
     }
@@ -294,7 +303,7 @@ fn run_diagnose(paths: &[PathBuf], o: &Opts) -> Result<u8, Fatal> {
         ));
     }
     let rules = rule_set(&o.rules)?;
-    let facts = build_facts(paths, o, &system_now())?;
+    let facts = build_facts(paths, o, &system_now(), true)?;
     let report = certdoctor::diagnose_with(&facts, &rules);
     if o.json {
         let v = certdoctor::render::json::to_json(&report, lang);
@@ -314,13 +323,57 @@ fn run_diagnose(paths: &[PathBuf], o: &Opts) -> Result<u8, Fatal> {
     Ok(if report.is_clean() { 0 } else { 1 })
 }
 
+/// How one installation of a scan came out.
+enum Outcome {
+    Clean,
+    /// With the id of the top diagnosis, if any.
+    Findings(Option<String>),
+    Unreadable,
+}
+
+/// One installation's entry in the scan output: a JSON line, or a heading and the report.
+fn scan_entry(name: &str, rep: &certdoctor::Report, json: bool, lang: Lang, color: bool) -> String {
+    if json {
+        let mut v = certdoctor::render::json::to_json_without_facts(rep, lang);
+        if let Some(m) = v.as_object_mut() {
+            m.insert("installation".into(), name.into());
+        }
+        return format!("{}\n", serde_json::to_string(&v).unwrap_or_default());
+    }
+    let head = match rep.top() {
+        Some(t) => format!(
+            "{} ({}%)",
+            t.title.get(lang),
+            (t.confidence * 100.0).round()
+        ),
+        None => match lang {
+            Lang::En => "clean".into(),
+            Lang::ZhCn => "正常".into(),
+        },
+    };
+    let mut out = format!("== {name}: {head}\n");
+    if !rep.is_clean() {
+        out.push_str(&render(rep, TextOptions { lang, color }));
+    }
+    out
+}
+
 fn run_scan(root: &Path, o: &Opts) -> Result<u8, Fatal> {
     use rayon::prelude::*;
     let lang = lang(&o.lang)?;
-    let rules = rule_set(&o.rules)?;
+    // The rule set and the Mozilla-root tables are built once, side by side.
+    let (rules, _) = rayon::join(
+        || rule_set(&o.rules),
+        certdoctor::analyse::chain::AnchorTable::mozilla,
+    );
+    let rules = rules?;
     if let Some(p) = &o.passin {
         password(p)?; // validate once up front
     }
+    // --trust is read and parsed once for every installation.
+    let limits = certdoctor::Limits::default();
+    let (trust_files, _) = read_inputs(&o.trust, limits.max_file_size)?;
+    let trust = certdoctor::TrustAnchors::parse(&trust_files, &limits);
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
         .map_err(|e| Fatal(format!("{}: {e}", root.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -349,69 +402,53 @@ fn run_scan(root: &Path, o: &Opts) -> Result<u8, Fatal> {
     let mut causes: std::collections::BTreeMap<String, usize> = Default::default();
     let color = color_on(o.json);
     // Chunks keep memory flat and output in folder order while both cores work.
+    // Each installation is diagnosed and rendered on the worker threads; the main thread only
+    // counts and prints, in folder order.
     for chunk in dirs.chunks(256) {
-        let results: Vec<(String, Result<certdoctor::Report, Fatal>)> = chunk
+        let results: Vec<(Outcome, String)> = chunk
             .par_iter()
             .map(|d| {
                 let name = d
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let r = build_facts(std::slice::from_ref(d), o, &now)
-                    .map(|f| certdoctor::diagnose_with(&f, &rules));
-                (name, r)
+                match build_facts(std::slice::from_ref(d), o, &now, false) {
+                    Ok(f) => {
+                        let rep = certdoctor::diagnose_trusting(&f, &rules, &trust);
+                        let outcome = if rep.is_clean() {
+                            Outcome::Clean
+                        } else {
+                            Outcome::Findings(rep.top().map(|t| t.id.clone()))
+                        };
+                        (outcome, scan_entry(&name, &rep, o.json, lang, color))
+                    }
+                    Err(Fatal(e)) => {
+                        let line = if o.json {
+                            format!(
+                                "{}\n",
+                                serde_json::json!({"installation": name, "error": e})
+                            )
+                        } else {
+                            format!("== {name}: unreadable: {e}\n")
+                        };
+                        (Outcome::Unreadable, line)
+                    }
+                }
             })
             .collect();
         let mut out = String::new();
-        for (name, r) in results {
-            match r {
-                Ok(rep) => {
-                    if rep.is_clean() {
-                        clean += 1;
-                    } else {
-                        with_findings += 1;
-                        if let Some(t) = rep.top() {
-                            *causes.entry(t.id.clone()).or_default() += 1;
-                        }
-                    }
-                    if o.json {
-                        let mut v = certdoctor::render::json::to_json(&rep, lang);
-                        if let Some(m) = v.as_object_mut() {
-                            m.insert("installation".into(), name.into());
-                            m.remove("facts");
-                        }
-                        out.push_str(&serde_json::to_string(&v).unwrap_or_default());
-                        out.push('\n');
-                    } else {
-                        let head = match rep.top() {
-                            Some(t) => format!(
-                                "{} ({}%)",
-                                t.title.get(lang),
-                                (t.confidence * 100.0).round()
-                            ),
-                            None => match lang {
-                                Lang::En => "clean".into(),
-                                Lang::ZhCn => "正常".into(),
-                            },
-                        };
-                        out.push_str(&format!("== {name}: {head}\n"));
-                        if !rep.is_clean() {
-                            out.push_str(&render(&rep, TextOptions { lang, color }));
-                        }
+        for (outcome, text) in results {
+            match outcome {
+                Outcome::Clean => clean += 1,
+                Outcome::Findings(top) => {
+                    with_findings += 1;
+                    if let Some(id) = top {
+                        *causes.entry(id).or_default() += 1;
                     }
                 }
-                Err(Fatal(e)) => {
-                    unreadable += 1;
-                    if o.json {
-                        out.push_str(
-                            &serde_json::json!({"installation": name, "error": e}).to_string(),
-                        );
-                        out.push('\n');
-                    } else {
-                        out.push_str(&format!("== {name}: unreadable: {e}\n"));
-                    }
-                }
+                Outcome::Unreadable => unreadable += 1,
             }
+            out.push_str(&text);
             if let Some(pb) = &progress {
                 pb.inc(1);
             }

@@ -341,6 +341,35 @@ fn scan_streams_json_lines_and_summarises() {
         .collect();
     assert_eq!(lines.len(), 2, "two installations under samples/");
     assert!(lines.iter().all(|l| l["installation"].is_string()));
+    // Scan lines leave out the bulky facts object.
+    assert!(lines.iter().all(|l| l.get("facts").is_none()));
+    // The scan (which parses --trust once for all installations) and a single diagnosis agree.
+    let one = cd()
+        .args([
+            "diagnose",
+            "samples/nginx-broken",
+            "--json",
+            "--now",
+            NOW,
+            "--trust",
+            "samples/test-root.pem",
+        ])
+        .output()
+        .unwrap();
+    let one = json_of(&one.stdout);
+    let nginx = lines
+        .iter()
+        .find(|l| l["installation"] == "nginx-broken")
+        .expect("nginx-broken scanned");
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["diagnoses"]
+            .as_array()
+            .map(|a| a.iter().map(|d| d["id"].to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert!(!ids(&one).is_empty());
+    assert_eq!(ids(nginx), ids(&one));
+    assert_eq!(one["facts"]["chain.trusted"], serde_json::Value::Bool(true));
     assert!(String::from_utf8_lossy(&o.stderr).contains("installations"));
     let text = cd()
         .args(["scan", "samples", "--now", NOW])

@@ -54,6 +54,16 @@ fn diagnosis(d: &Diagnosis, lang: Lang) -> Value {
 
 /// The report as a JSON value in one language.
 pub fn to_json(r: &Report, lang: Lang) -> Value {
+    let mut v = to_json_without_facts(r, lang);
+    if let (Some(m), Ok(facts)) = (v.as_object_mut(), serde_json::to_value(&r.facts)) {
+        m.insert("facts".into(), facts);
+    }
+    v
+}
+
+/// [`to_json`] without the `facts` object (the bulk of a report): one line per installation in
+/// a fleet scan.
+pub fn to_json_without_facts(r: &Report, lang: Lang) -> Value {
     json!({
         "certdoctor": env!("CARGO_PKG_VERSION"),
         "lang": match lang { Lang::En => "en", Lang::ZhCn => "zh-CN" },
@@ -77,6 +87,5 @@ pub fn to_json(r: &Report, lang: Lang) -> Value {
             "steps": steps(&f.steps, lang),
         })),
         "inputs": r.inputs,
-        "facts": r.facts,
     })
 }
