@@ -1,8 +1,6 @@
 //! Facts about one certificate (or certificate request): names, validity, extensions, keys,
 //! fingerprints, and extensions a system may reject.
 
-use std::collections::BTreeMap;
-
 use const_oid::db::{rfc5280, rfc5912, DB};
 use const_oid::ObjectIdentifier;
 use der::{Decode, Encode};
@@ -202,38 +200,48 @@ const KNOWN_EXTENSIONS: &[&str] = &[
 /// Checks a list of extensions for what systems reject: the same extension twice, an unknown
 /// critical extension, or a known extension whose value does not decode.
 pub fn extension_problems(exts: &[Extension]) -> Vec<String> {
+    // OIDs are compared as OIDs; text is only built for a problem found.
+    static KNOWN: std::sync::OnceLock<Vec<ObjectIdentifier>> = std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        KNOWN_EXTENSIONS
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect()
+    });
     let mut out = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for e in exts {
-        *seen.entry(e.extn_id.to_string()).or_default() += 1;
-    }
-    for (oid, n) in &seen {
-        if *n > 1 {
+    // Duplicates, reported once per OID, in order of first appearance.
+    for (i, e) in exts.iter().enumerate() {
+        let earlier = exts.iter().take(i).any(|x| x.extn_id == e.extn_id);
+        let n = exts.iter().filter(|x| x.extn_id == e.extn_id).count();
+        if n > 1 && !earlier {
             out.push(format!(
                 "duplicated extension {} ({n} times)",
-                ext_name(oid)
+                ext_name(&e.extn_id.to_string())
             ));
         }
     }
     for e in exts {
-        let oid = e.extn_id.to_string();
-        if e.critical && !KNOWN_EXTENSIONS.contains(&oid.as_str()) {
+        let oid = &e.extn_id;
+        if e.critical && !known.contains(oid) {
             out.push(format!("unknown critical extension {oid}"));
         }
         let v = e.extn_value.as_bytes();
-        let ok = match oid.as_str() {
-            "2.5.29.15" => KeyUsage::from_der(v).is_ok(),
-            "2.5.29.17" => SubjectAltName::from_der(v).is_ok(),
-            "2.5.29.19" => BasicConstraints::from_der(v).is_ok(),
-            "2.5.29.37" => ExtendedKeyUsage::from_der(v).is_ok(),
-            "2.5.29.35" => AuthorityKeyIdentifier::from_der(v).is_ok(),
-            "2.5.29.14" => SubjectKeyIdentifier::from_der(v).is_ok(),
-            "1.3.6.1.5.5.7.1.1" => AuthorityInfoAccessSyntax::from_der(v).is_ok(),
-            "2.5.29.31" => CrlDistributionPoints::from_der(v).is_ok(),
+        let ok = match *oid {
+            rfc5280::ID_CE_KEY_USAGE => KeyUsage::from_der(v).is_ok(),
+            rfc5280::ID_CE_SUBJECT_ALT_NAME => SubjectAltName::from_der(v).is_ok(),
+            rfc5280::ID_CE_BASIC_CONSTRAINTS => BasicConstraints::from_der(v).is_ok(),
+            rfc5280::ID_CE_EXT_KEY_USAGE => ExtendedKeyUsage::from_der(v).is_ok(),
+            rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER => AuthorityKeyIdentifier::from_der(v).is_ok(),
+            rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER => SubjectKeyIdentifier::from_der(v).is_ok(),
+            rfc5280::ID_PE_AUTHORITY_INFO_ACCESS => AuthorityInfoAccessSyntax::from_der(v).is_ok(),
+            rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS => CrlDistributionPoints::from_der(v).is_ok(),
             _ => true,
         };
         if !ok {
-            out.push(format!("malformed extension {}", ext_name(&oid)));
+            out.push(format!(
+                "malformed extension {}",
+                ext_name(&oid.to_string())
+            ));
         }
     }
     out

@@ -333,35 +333,38 @@ pub(crate) fn text_value(value: &der::Any) -> Option<String> {
     }
 }
 
-/// Short attribute names as OpenSSL prints them.
+/// Short attribute names as OpenSSL prints them (compared as OIDs: no string is built).
 pub(crate) fn attribute_short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
-    Some(match oid.to_string().as_str() {
-        "2.5.4.3" => "CN",
-        "2.5.4.4" => "SN",
-        "2.5.4.5" => "serialNumber",
-        "2.5.4.6" => "C",
-        "2.5.4.7" => "L",
-        "2.5.4.8" => "ST",
-        "2.5.4.9" => "street",
-        "2.5.4.10" => "O",
-        "2.5.4.11" => "OU",
-        "2.5.4.12" => "title",
-        "2.5.4.15" => "businessCategory",
-        "2.5.4.17" => "postalCode",
-        "2.5.4.42" => "GN",
-        "2.5.4.43" => "initials",
-        "2.5.4.44" => "generationQualifier",
-        "2.5.4.46" => "dnQualifier",
-        "2.5.4.65" => "pseudonym",
-        "2.5.4.97" => "organizationIdentifier",
-        "1.2.840.113549.1.9.1" => "emailAddress",
-        "0.9.2342.19200300.100.1.1" => "UID",
-        "0.9.2342.19200300.100.1.25" => "DC",
-        "1.3.6.1.4.1.311.60.2.1.1" => "jurisdictionL",
-        "1.3.6.1.4.1.311.60.2.1.2" => "jurisdictionST",
-        "1.3.6.1.4.1.311.60.2.1.3" => "jurisdictionC",
-        _ => return None,
-    })
+    const fn o(s: &str) -> ObjectIdentifier {
+        ObjectIdentifier::new_unwrap(s)
+    }
+    const NAMES: &[(ObjectIdentifier, &str)] = &[
+        (o("2.5.4.3"), "CN"),
+        (o("2.5.4.4"), "SN"),
+        (o("2.5.4.5"), "serialNumber"),
+        (o("2.5.4.6"), "C"),
+        (o("2.5.4.7"), "L"),
+        (o("2.5.4.8"), "ST"),
+        (o("2.5.4.9"), "street"),
+        (o("2.5.4.10"), "O"),
+        (o("2.5.4.11"), "OU"),
+        (o("2.5.4.12"), "title"),
+        (o("2.5.4.15"), "businessCategory"),
+        (o("2.5.4.17"), "postalCode"),
+        (o("2.5.4.42"), "GN"),
+        (o("2.5.4.43"), "initials"),
+        (o("2.5.4.44"), "generationQualifier"),
+        (o("2.5.4.46"), "dnQualifier"),
+        (o("2.5.4.65"), "pseudonym"),
+        (o("2.5.4.97"), "organizationIdentifier"),
+        (o("1.2.840.113549.1.9.1"), "emailAddress"),
+        (o("0.9.2342.19200300.100.1.1"), "UID"),
+        (o("0.9.2342.19200300.100.1.25"), "DC"),
+        (o("1.3.6.1.4.1.311.60.2.1.1"), "jurisdictionL"),
+        (o("1.3.6.1.4.1.311.60.2.1.2"), "jurisdictionST"),
+        (o("1.3.6.1.4.1.311.60.2.1.3"), "jurisdictionC"),
+    ];
+    NAMES.iter().find(|(k, _)| k == oid).map(|(_, v)| *v)
 }
 
 /// A distinguished name the way `openssl x509 -noout -subject` (OpenSSL 3) prints it: RDNs in

@@ -221,6 +221,11 @@ struct Ctx<'a> {
     kdf_left: usize,
     /// The object limit was hit in the current file (reported once).
     objects_exhausted: bool,
+    /// Trust-anchor reading: keep only the chain-building view of each certificate (no
+    /// certificate facts, no file report entries).
+    certs_only: bool,
+    /// Certificates read so far (SHA-256 of the DER → index in `out.chain_certs`).
+    seen_certs: std::collections::HashMap<[u8; 32], usize>,
 }
 
 fn describe_cert(f: &CertFacts) -> String {
@@ -284,13 +289,52 @@ impl<'a> Ctx<'a> {
         if !self.take_object(rep) {
             return true; // counted as handled: the limit note says why it is not listed
         }
+        // The same certificate again (a bundle concatenated twice, or a hostile file repeating
+        // one certificate thousands of times): reuse the analysis instead of redoing it.
+        let fp: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(&der).into();
+        if let Some(&i) = self.seen_certs.get(&fp) {
+            // `chain_certs` and `certs` are filled together, so `i` indexes both.
+            let facts = self.out.certs.get(i).map(|item| item.facts.clone());
+            if let Some(chain) = self.out.chain_certs.get(i).cloned() {
+                match (self.certs_only, facts) {
+                    (true, _) => {
+                        self.out.chain_certs.push(chain);
+                        return true;
+                    }
+                    (false, Some(facts)) => {
+                        self.out.chain_certs.push(chain);
+                        self.push_cert_item(rep, der, container, facts);
+                        return true;
+                    }
+                    (false, None) => {}
+                }
+            }
+        }
         let Ok(c) = Certificate::from_der(&der) else {
             return false;
         };
+        self.seen_certs.insert(fp, self.out.chain_certs.len());
+        if self.certs_only {
+            self.out
+                .chain_certs
+                .push(crate::analyse::chain::ChainCert::with_cert(der, c));
+            return true;
+        }
         let facts = cert::analyse_certificate(&c, &der);
         self.out
             .chain_certs
             .push(crate::analyse::chain::ChainCert::with_cert(der.clone(), c));
+        self.push_cert_item(rep, der, container, facts);
+        true
+    }
+
+    fn push_cert_item(
+        &mut self,
+        rep: &mut FileReport,
+        der: Vec<u8>,
+        container: &'static str,
+        facts: CertFacts,
+    ) {
         rep.holds.push(describe_cert(&facts));
         rep.cert_order.push(facts.sha256.clone());
         let index_in_file = rep.cert_order.len() - 1;
@@ -301,7 +345,6 @@ impl<'a> Ctx<'a> {
             der,
             facts,
         });
-        true
     }
 
     fn add_csr(&mut self, rep: &mut FileReport, req: &CertReq, der: &[u8]) {
@@ -767,6 +810,15 @@ fn describe_alg(a: &keys::KeyAlgorithm) -> String {
 /// Reads every file. Files are taken in name order, so the result does not depend on the
 /// order they were given in.
 pub fn ingest(files: &[InputFile], passwords: &[Password], limits: &Limits) -> Ingested {
+    ingest_files(files, passwords, limits, false)
+}
+
+fn ingest_files(
+    files: &[InputFile],
+    passwords: &[Password],
+    limits: &Limits,
+    certs_only: bool,
+) -> Ingested {
     let mut sorted: Vec<&InputFile> = files.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name).then(a.bytes.cmp(&b.bytes)));
     let mut ctx = Ctx {
@@ -776,6 +828,8 @@ pub fn ingest(files: &[InputFile], passwords: &[Password], limits: &Limits) -> I
         objects_left: 0,
         kdf_left: 0,
         objects_exhausted: false,
+        certs_only,
+        seen_certs: Default::default(),
     };
     for f in sorted {
         ctx.file(f);
@@ -788,7 +842,7 @@ pub fn certificates_only(
     files: &[InputFile],
     limits: &Limits,
 ) -> Vec<crate::analyse::chain::ChainCert> {
-    ingest(files, &[], limits).chain_certs
+    ingest_files(files, &[], limits, true).chain_certs
 }
 
 #[cfg(test)]
@@ -801,5 +855,36 @@ mod tests {
         assert_eq!(outer_length(&[0x30, 0x01, 0x00, 0xff, 0xff]), Ok(2));
         assert_eq!(outer_length(&[0x30, 0x80, 0x00]), Ok(0));
         assert!(outer_length(&[0x30, 0x84]).is_err());
+    }
+
+    /// A certificate repeated many times (a bundle concatenated with itself, a hostile file) is
+    /// analysed once and listed each time, up to the object limit; trust reading agrees.
+    #[test]
+    fn repeated_certificate_is_analysed_once_and_listed_each_time() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let leaf = std::fs::read(format!("{dir}/pki/leaf-rsa.pem")).unwrap();
+        let int = std::fs::read(format!("{dir}/pki/issuing-ca-rsa.pem")).unwrap();
+        let mut text = leaf.repeat(3);
+        text.extend_from_slice(&int);
+        text.extend_from_slice(&leaf);
+        let limits = Limits::default();
+        let files = [InputFile::new("dup.pem", text)];
+        let ing = ingest(&files, &[], &limits);
+        assert_eq!(ing.certs.len(), 5);
+        assert_eq!(ing.chain_certs.len(), 5);
+        let fps: Vec<&str> = ing.certs.iter().map(|c| c.facts.sha256.as_str()).collect();
+        assert_eq!(fps[0], fps[1]);
+        assert_eq!(fps[0], fps[4]);
+        assert_ne!(fps[0], fps[3]);
+        assert_eq!(ing.certs[4].facts.subject, ing.certs[0].facts.subject);
+        assert_eq!(ing.certs[4].index_in_file, 4);
+        assert_eq!(ing.files[0].holds.len(), 5);
+        let trust = certificates_only(&files, &limits);
+        assert_eq!(trust.len(), 5);
+        assert_eq!(trust[4].spki_sha256(), ing.chain_certs[0].spki_sha256());
+        // Far past the object limit: exactly the limit is read.
+        let many = [InputFile::new("many.pem", leaf.repeat(1000))];
+        let ing = ingest(&many, &[], &limits);
+        assert_eq!(ing.certs.len(), limits.max_objects_per_file);
     }
 }
