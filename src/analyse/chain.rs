@@ -1234,7 +1234,13 @@ pub fn build(input: &ChainInput) -> ChainReport {
             }
             let names_it = xc.info.issuer_key == yc.info.subject_key
                 || (yc.info.ski.is_some() && xc.info.aki == yc.info.ski);
-            if names_it && b.verifies(x, Node::Supplied(y)) == Some(false) {
+            // Both key identifiers present and different: not the issuer, as OpenSSL decides
+            // it (AKID/SKID mismatch), without spending a signature check.
+            let ids_differ = matches!(
+                (xc.info.aki.as_deref(), yc.info.ski.as_deref()),
+                (Some(a), Some(s)) if a != s
+            );
+            if names_it && (ids_differ || b.verifies(x, Node::Supplied(y)) == Some(false)) {
                 lookalike = true;
                 break;
             }
@@ -1560,6 +1566,9 @@ mod tests {
         assert_eq!(r.lookalike_intermediates, vec![1]);
         assert!(r.unrelated_certs.is_empty());
         assert_eq!(r.wrong_intermediates, vec![1]);
+        // Its key identifier differs from the leaf's AKI: ruled out without a signature check.
+        assert_ne!(supplied[1].subject_key_id(), supplied[0].authority_key_id());
+        assert_eq!(r.signature_checks, 0);
         let m = r.missing_issuer.expect("missing issuer");
         assert_eq!(m.child, Node::Supplied(0));
         assert!(m
