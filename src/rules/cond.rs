@@ -194,12 +194,7 @@ impl RawCond {
             ));
         }
         if let Some(r) = &self.matches {
-            let re = regex::RegexBuilder::new(r)
-                .case_insensitive(true)
-                .size_limit(1 << 20)
-                .build()
-                .map_err(|x| e(format!("bad regex: {x}")))?;
-            tests.push(Test::Matches(re));
+            tests.push(Test::Matches(compile_regex(r).map_err(e)?));
         }
         if let Some(b) = self.nonempty {
             tests.push(Test::NonEmpty(b));
@@ -454,6 +449,31 @@ fn combine(cs: &[Cond], view: &FactView, decisive: Tri) -> Outcome {
         used,
         missing: vec![],
     }
+}
+
+/// Compiles a rule regex (case-insensitive, size-limited). The same pattern recurs across rule
+/// files (provider names, OS names), so compiled regexes are shared per process: a `Regex`
+/// clone shares the compiled program.
+fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(re) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|x| format!("bad regex: {x}"))?;
+    if let Ok(mut c) = cache.lock() {
+        // Bounded: user rule files could otherwise grow it without limit in a long-lived host.
+        if c.len() < 1024 {
+            c.insert(pattern.to_string(), re.clone());
+        }
+    }
+    Ok(re)
 }
 
 #[cfg(test)]
