@@ -263,40 +263,61 @@ fn unix_seconds(t: x509_cert::time::Time) -> i64 {
 /// case folded and runs of white space collapsed (RFC 5280 section 7.1, as OpenSSL does);
 /// other values byte for byte.
 fn name_key(name: &Name) -> Vec<u8> {
-    let mut key = Vec::new();
+    let mut key = Vec::with_capacity(128);
+    let mut folded = String::new();
+    let mut atvs: Vec<Vec<u8>> = Vec::new();
     for rdn in name.iter_rdn() {
-        let mut atvs: Vec<Vec<u8>> = rdn
-            .iter()
-            .map(|atv| {
-                let mut item = Vec::new();
-                push_len_prefixed(&mut item, atv.oid.as_bytes());
-                match text_value(&atv.value) {
-                    Some(text) => {
-                        item.push(b'T');
-                        let folded = text
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                            .to_lowercase();
-                        push_len_prefixed(&mut item, folded.as_bytes());
-                    }
-                    None => {
-                        item.push(b'B');
-                        let raw = atv.value.to_der().unwrap_or_default();
-                        push_len_prefixed(&mut item, &raw);
-                    }
-                }
-                item
-            })
-            .collect();
-        atvs.sort();
         key.push(b'[');
-        for atv in atvs {
-            push_len_prefixed(&mut key, &atv);
+        if rdn.len() == 1 {
+            // The usual case, one attribute per RDN: written straight into the key.
+            for atv in rdn.iter() {
+                let start = key.len();
+                key.extend_from_slice(&[0; 4]);
+                atv_key(atv, &mut key, &mut folded);
+                let len = u32::try_from(key.len() - start - 4).unwrap_or(u32::MAX);
+                key[start..start + 4].copy_from_slice(&len.to_be_bytes());
+            }
+        } else {
+            atvs.clear();
+            for atv in rdn.iter() {
+                let mut item = Vec::new();
+                atv_key(atv, &mut item, &mut folded);
+                atvs.push(item);
+            }
+            atvs.sort();
+            for atv in &atvs {
+                push_len_prefixed(&mut key, atv);
+            }
         }
         key.push(b']');
     }
     key
+}
+
+/// One attribute of a name key: the OID, then `T` and the folded text or `B` and the raw
+/// encoding. `folded` is scratch space.
+fn atv_key(atv: &x509_cert::attr::AttributeTypeAndValue, out: &mut Vec<u8>, folded: &mut String) {
+    push_len_prefixed(out, atv.oid.as_bytes());
+    match text_value(&atv.value) {
+        Some(text) => {
+            out.push(b'T');
+            folded.clear();
+            for word in text.split_whitespace() {
+                if !folded.is_empty() {
+                    folded.push(' ');
+                }
+                for c in word.chars() {
+                    folded.extend(c.to_lowercase());
+                }
+            }
+            push_len_prefixed(out, folded.as_bytes());
+        }
+        None => {
+            out.push(b'B');
+            let raw = atv.value.to_der().unwrap_or_default();
+            push_len_prefixed(out, &raw);
+        }
+    }
 }
 
 fn push_len_prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
