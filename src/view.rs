@@ -3,7 +3,7 @@
 //! Artifact analysis, host facts and the symptom all end up here. A path that is absent is
 //! *unknown*; rules treat it as such (never as false).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -42,10 +42,16 @@ impl Value {
     }
 }
 
-/// All known facts by dotted path.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(transparent)]
-pub struct FactView(BTreeMap<String, Value>);
+/// All known facts by dotted path. Stored hashed (rules look paths up hundreds of times per
+/// diagnosis); iterated and serialised in path order, so output stays deterministic.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FactView(HashMap<String, Value>);
+
+impl Serialize for FactView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.iter().collect::<BTreeMap<_, _>>().serialize(s)
+    }
+}
 
 impl FactView {
     /// An empty view.
@@ -92,7 +98,9 @@ impl FactView {
     }
     /// Every fact, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
-        self.0.iter()
+        let mut all: Vec<(&String, &Value)> = self.0.iter().collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        all.into_iter()
     }
     /// Adds every leaf of a JSON value under `prefix` (objects become dotted paths; arrays of
     /// scalars become lists; nulls are skipped).
@@ -132,5 +140,49 @@ impl FactView {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hashed storage, ordered output: the JSON and the iteration order do not depend on the
+    /// order facts were set in.
+    #[test]
+    fn output_is_in_path_order_whatever_the_insertion_order() {
+        let paths = [
+            "leaf.expired",
+            "chain.trusted",
+            "host.os.name",
+            "a",
+            "leaf.cn",
+        ];
+        let mut fwd = FactView::new();
+        let mut back = FactView::new();
+        for p in paths {
+            fwd.bool(p, true);
+        }
+        for p in paths.iter().rev() {
+            back.bool(p, true);
+        }
+        let j1 = serde_json::to_string(&fwd).unwrap();
+        let j2 = serde_json::to_string(&back).unwrap();
+        assert_eq!(j1, j2);
+        assert!(j1.starts_with(r#"{"a":true,"chain.trusted":true,"host.os.name""#));
+        let order: Vec<&str> = fwd.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "a",
+                "chain.trusted",
+                "host.os.name",
+                "leaf.cn",
+                "leaf.expired"
+            ]
+        );
+        fwd.remove("a");
+        assert_eq!(fwd.get("a"), None);
+        assert_eq!(fwd.get("leaf.cn"), Some(&Value::Bool(true)));
     }
 }
