@@ -69,7 +69,15 @@ pub struct PublicKeyFacts {
 /// Reads algorithm, size and curve from a SubjectPublicKeyInfo.
 pub fn public_key_facts(spki: &SubjectPublicKeyInfoOwned) -> PublicKeyFacts {
     let spki_der = spki.to_der().unwrap_or_default();
-    let spki_sha256 = hex(&Sha256::digest(&spki_der));
+    public_key_facts_hashed(spki, &Sha256::digest(&spki_der).into())
+}
+
+/// [`public_key_facts`] with the SPKI's SHA-256 already computed.
+fn public_key_facts_hashed(
+    spki: &SubjectPublicKeyInfoOwned,
+    spki_sha256: &[u8; 32],
+) -> PublicKeyFacts {
+    let spki_sha256 = hex(spki_sha256);
     let oid = spki.algorithm.oid;
     let (algorithm, bits, curve) = if oid == rfc5912::RSA_ENCRYPTION {
         let bits = pkcs1::RsaPublicKeyRef::from_der(spki.subject_public_key.raw_bytes())
@@ -200,6 +208,47 @@ const KNOWN_EXTENSIONS: &[&str] = &[
 /// Checks a list of extensions for what systems reject: the same extension twice, an unknown
 /// critical extension, or a known extension whose value does not decode.
 pub fn extension_problems(exts: &[Extension]) -> Vec<String> {
+    let mut out = structural_extension_problems(exts);
+    let mut bad = Vec::new();
+    for e in exts {
+        match e.extn_id {
+            rfc5280::ID_CE_KEY_USAGE => check::<KeyUsage>(e, &mut bad),
+            rfc5280::ID_CE_SUBJECT_ALT_NAME => check::<SubjectAltName>(e, &mut bad),
+            rfc5280::ID_CE_BASIC_CONSTRAINTS => check::<BasicConstraints>(e, &mut bad),
+            rfc5280::ID_CE_EXT_KEY_USAGE => check::<ExtendedKeyUsage>(e, &mut bad),
+            rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER => check::<AuthorityKeyIdentifier>(e, &mut bad),
+            rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER => check::<SubjectKeyIdentifier>(e, &mut bad),
+            rfc5280::ID_PE_AUTHORITY_INFO_ACCESS => check::<AuthorityInfoAccessSyntax>(e, &mut bad),
+            rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS => check::<CrlDistributionPoints>(e, &mut bad),
+            _ => {}
+        }
+    }
+    out.extend(bad.iter().map(malformed_text));
+    out
+}
+
+/// Records `e`'s OID in `bad` when its value does not decode as `T`.
+fn check<T: der::DecodeOwned>(e: &Extension, bad: &mut Vec<ObjectIdentifier>) {
+    let _ = decode_ext::<T>(e, bad);
+}
+
+/// Decodes an extension value as `T`; on failure records the OID in `bad`.
+fn decode_ext<T: der::DecodeOwned>(e: &Extension, bad: &mut Vec<ObjectIdentifier>) -> Option<T> {
+    match T::from_der(e.extn_value.as_bytes()) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            bad.push(e.extn_id);
+            None
+        }
+    }
+}
+
+fn malformed_text(oid: &ObjectIdentifier) -> String {
+    format!("malformed extension {}", ext_name(&oid.to_string()))
+}
+
+/// The same extension twice, or an unknown critical extension (no value is decoded).
+fn structural_extension_problems(exts: &[Extension]) -> Vec<String> {
     // OIDs are compared as OIDs; text is only built for a problem found.
     static KNOWN: std::sync::OnceLock<Vec<ObjectIdentifier>> = std::sync::OnceLock::new();
     let known = KNOWN.get_or_init(|| {
@@ -224,24 +273,6 @@ pub fn extension_problems(exts: &[Extension]) -> Vec<String> {
         let oid = &e.extn_id;
         if e.critical && !known.contains(oid) {
             out.push(format!("unknown critical extension {oid}"));
-        }
-        let v = e.extn_value.as_bytes();
-        let ok = match *oid {
-            rfc5280::ID_CE_KEY_USAGE => KeyUsage::from_der(v).is_ok(),
-            rfc5280::ID_CE_SUBJECT_ALT_NAME => SubjectAltName::from_der(v).is_ok(),
-            rfc5280::ID_CE_BASIC_CONSTRAINTS => BasicConstraints::from_der(v).is_ok(),
-            rfc5280::ID_CE_EXT_KEY_USAGE => ExtendedKeyUsage::from_der(v).is_ok(),
-            rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER => AuthorityKeyIdentifier::from_der(v).is_ok(),
-            rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER => SubjectKeyIdentifier::from_der(v).is_ok(),
-            rfc5280::ID_PE_AUTHORITY_INFO_ACCESS => AuthorityInfoAccessSyntax::from_der(v).is_ok(),
-            rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS => CrlDistributionPoints::from_der(v).is_ok(),
-            _ => true,
-        };
-        if !ok {
-            out.push(format!(
-                "malformed extension {}",
-                ext_name(&oid.to_string())
-            ));
         }
     }
     out
@@ -302,26 +333,48 @@ fn uri_of(g: &GeneralName) -> Option<String> {
 
 /// Derives [`CertFacts`] from a decoded certificate and its DER bytes.
 pub fn analyse_certificate(cert: &Certificate, der: &[u8]) -> CertFacts {
+    let spki_der = cert
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .unwrap_or_default();
+    analyse_certificate_hashed(
+        cert,
+        der,
+        &Sha256::digest(der).into(),
+        &Sha256::digest(&spki_der).into(),
+    )
+}
+
+/// [`analyse_certificate`] with the SHA-256 of the DER and of the SubjectPublicKeyInfo already
+/// computed (chain building needs them too; ingest computes them once).
+pub fn analyse_certificate_hashed(
+    cert: &Certificate,
+    der: &[u8],
+    der_sha256: &[u8; 32],
+    spki_sha256: &[u8; 32],
+) -> CertFacts {
     let tbs = cert.tbs_certificate();
     let exts: &[Extension] = tbs.extensions().map(|e| e.as_slice()).unwrap_or(&[]);
-    let mut bad_extensions = extension_problems(exts);
-    // Decode known extensions; the first occurrence wins (duplicates are reported above).
+    let mut bad_extensions = structural_extension_problems(exts);
+    // Known extensions are decoded once; the first occurrence wins (duplicates are reported
+    // above); one whose value does not decode is reported as malformed.
+    let mut malformed = Vec::new();
     let find = |oid: ObjectIdentifier| exts.iter().find(|e| e.extn_id == oid);
-    let decode = |oid: ObjectIdentifier| find(oid).map(|e| e.extn_value.as_bytes());
 
-    let sans = decode(rfc5280::ID_CE_SUBJECT_ALT_NAME)
-        .and_then(|v| SubjectAltName::from_der(v).ok())
+    let sans = find(rfc5280::ID_CE_SUBJECT_ALT_NAME)
+        .and_then(|e| decode_ext::<SubjectAltName>(e, &mut malformed))
         .map(|s| san_strings(&s))
         .unwrap_or_default();
-    let eku = decode(rfc5280::ID_CE_EXT_KEY_USAGE)
-        .and_then(|v| ExtendedKeyUsage::from_der(v).ok())
+    let eku = find(rfc5280::ID_CE_EXT_KEY_USAGE)
+        .and_then(|e| decode_ext::<ExtendedKeyUsage>(e, &mut malformed))
         .map(|e| e.0.iter().map(eku_name).collect());
-    let is_ca = decode(rfc5280::ID_CE_BASIC_CONSTRAINTS)
-        .and_then(|v| BasicConstraints::from_der(v).ok())
+    let is_ca = find(rfc5280::ID_CE_BASIC_CONSTRAINTS)
+        .and_then(|e| decode_ext::<BasicConstraints>(e, &mut malformed))
         .map(|b| b.ca)
         .unwrap_or(false);
-    let key_usage = decode(rfc5280::ID_CE_KEY_USAGE)
-        .and_then(|v| KeyUsage::from_der(v).ok())
+    let key_usage = find(rfc5280::ID_CE_KEY_USAGE)
+        .and_then(|e| decode_ext::<KeyUsage>(e, &mut malformed))
         .map(|k| {
             let mut v = Vec::new();
             let names = [
@@ -341,16 +394,16 @@ pub fn analyse_certificate(cert: &Certificate, der: &[u8]) -> CertFacts {
             v
         })
         .unwrap_or_default();
-    let ski = decode(rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER)
-        .and_then(|v| SubjectKeyIdentifier::from_der(v).ok())
+    let ski = find(rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER)
+        .and_then(|e| decode_ext::<SubjectKeyIdentifier>(e, &mut malformed))
         .map(|s| hex(s.0.as_bytes()));
-    let aki = decode(rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER)
-        .and_then(|v| AuthorityKeyIdentifier::from_der(v).ok())
+    let aki = find(rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER)
+        .and_then(|e| decode_ext::<AuthorityKeyIdentifier>(e, &mut malformed))
         .and_then(|a| a.key_identifier.map(|k| hex(k.as_bytes())));
     let mut ca_issuers = Vec::new();
     let mut ocsp = Vec::new();
-    if let Some(aia) = decode(rfc5280::ID_PE_AUTHORITY_INFO_ACCESS)
-        .and_then(|v| AuthorityInfoAccessSyntax::from_der(v).ok())
+    if let Some(aia) = find(rfc5280::ID_PE_AUTHORITY_INFO_ACCESS)
+        .and_then(|e| decode_ext::<AuthorityInfoAccessSyntax>(e, &mut malformed))
     {
         for ad in &aia.0 {
             if let Some(u) = uri_of(&ad.access_location) {
@@ -363,8 +416,8 @@ pub fn analyse_certificate(cert: &Certificate, der: &[u8]) -> CertFacts {
         }
     }
     let mut crl = Vec::new();
-    if let Some(dps) = decode(rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS)
-        .and_then(|v| CrlDistributionPoints::from_der(v).ok())
+    if let Some(dps) = find(rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS)
+        .and_then(|e| decode_ext::<CrlDistributionPoints>(e, &mut malformed))
     {
         use x509_cert::ext::pkix::name::DistributionPointName;
         for dp in &dps.0 {
@@ -373,6 +426,7 @@ pub fn analyse_certificate(cert: &Certificate, der: &[u8]) -> CertFacts {
             }
         }
     }
+    bad_extensions.extend(malformed.iter().map(malformed_text));
     let version = match tbs.version() {
         x509_cert::certificate::Version::V1 => 1,
         x509_cert::certificate::Version::V2 => 2,
@@ -407,8 +461,8 @@ pub fn analyse_certificate(cert: &Certificate, der: &[u8]) -> CertFacts {
         signature_algorithm: signature::signature_algorithm_name(cert.signature_algorithm()),
         signature_hash: signature::signature_hash_name(cert.signature_algorithm())
             .map(str::to_string),
-        key: public_key_facts(spki),
-        sha256: hex(&Sha256::digest(der)),
+        key: public_key_facts_hashed(spki, spki_sha256),
+        sha256: hex(der_sha256),
         thumbprint_sha1: hex(&Sha1::digest(der)).to_uppercase(),
         self_issued: tbs.subject() == tbs.issuer(),
         bad_extensions,
@@ -425,5 +479,55 @@ impl CertFacts {
     /// Valid at `now` (inclusive bounds, as RFC 5280 says).
     pub fn valid_at(&self, now: i64) -> bool {
         self.not_before <= now && now <= self.not_after
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A known extension whose value does not decode is reported once, the same way by the
+    /// certificate analysis (which decodes each extension once) and by `extension_problems`
+    /// (used for CSRs).
+    #[test]
+    fn malformed_extension_value_is_reported_by_both_paths() {
+        let pem = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/pki/leaf-rsa.pem"
+        ))
+        .unwrap();
+        let mut der = crate::ingest::text::scan_pem(&pem, 4).blocks[0]
+            .body
+            .clone();
+        let good = Certificate::from_der(&der).unwrap();
+        let facts = analyse_certificate(&good, &der);
+        assert!(facts.bad_extensions.is_empty());
+        assert!(!facts.sans.is_empty());
+        // subjectAltName: OID 2.5.29.17, [critical BOOLEAN], OCTET STRING holding a SEQUENCE.
+        let at = der
+            .windows(5)
+            .position(|w| w == [0x06, 0x03, 0x55, 0x1d, 0x11])
+            .unwrap();
+        let mut i = at + 5;
+        if der[i] == 0x01 {
+            i += 3;
+        }
+        assert_eq!(der[i], 0x04, "OCTET STRING");
+        let len_bytes = if der[i + 1] & 0x80 != 0 {
+            1 + (der[i + 1] & 0x7f) as usize
+        } else {
+            1
+        };
+        let content = i + 1 + len_bytes;
+        assert_eq!(der[content], 0x30, "SEQUENCE");
+        der[content] = 0x31; // a SET where a SEQUENCE belongs: the certificate still parses
+        let bad = Certificate::from_der(&der).unwrap();
+        let facts = analyse_certificate(&bad, &der);
+        assert_eq!(facts.bad_extensions.len(), 1, "{:?}", facts.bad_extensions);
+        assert!(facts.bad_extensions[0].starts_with("malformed extension"));
+        assert!(facts.bad_extensions[0].contains("2.5.29.17"));
+        assert!(facts.sans.is_empty());
+        let exts = bad.tbs_certificate().extensions().unwrap();
+        assert_eq!(extension_problems(exts), facts.bad_extensions);
     }
 }

@@ -320,10 +320,10 @@ impl<'a> Ctx<'a> {
                 .push(crate::analyse::chain::ChainCert::with_cert(der, c));
             return true;
         }
-        let facts = cert::analyse_certificate(&c, &der);
-        self.out
-            .chain_certs
-            .push(crate::analyse::chain::ChainCert::with_cert(der.clone(), c));
+        // The chain view hashes the DER and the key once; the certificate facts reuse them.
+        let chain = crate::analyse::chain::ChainCert::with_cert(der.clone(), c);
+        let facts = cert::analyse_certificate_hashed(&chain.cert, &der, &fp, chain.spki_sha256());
+        self.out.chain_certs.push(chain);
         self.push_cert_item(rep, der, container, facts);
         true
     }
@@ -879,6 +879,12 @@ mod tests {
         assert_eq!(ing.certs[4].facts.subject, ing.certs[0].facts.subject);
         assert_eq!(ing.certs[4].index_in_file, 4);
         assert_eq!(ing.files[0].holds.len(), 5);
+        // Facts built from the chain view's hashes equal a stand-alone analysis.
+        let c = Certificate::from_der(&ing.certs[3].der).unwrap();
+        let alone = cert::analyse_certificate(&c, &ing.certs[3].der);
+        assert_eq!(ing.certs[3].facts.sha256, alone.sha256);
+        assert_eq!(ing.certs[3].facts.key, alone.key);
+        assert_eq!(ing.certs[3].facts.thumbprint_sha1, alone.thumbprint_sha1);
         let trust = certificates_only(&files, &limits);
         assert_eq!(trust.len(), 5);
         assert_eq!(trust[4].spki_sha256(), ing.chain_certs[0].spki_sha256());
