@@ -322,10 +322,10 @@ fn explain_decodes_codes_and_prints_rules() {
 
 #[test]
 fn scan_streams_json_lines_and_summarises() {
-    let o = cd()
-        .args([
-            "scan",
-            "samples",
+    let json_run = |command: &str, path: &str| {
+        cd().args([
+            command,
+            path,
             "--json",
             "--now",
             NOW,
@@ -333,7 +333,9 @@ fn scan_streams_json_lines_and_summarises() {
             "samples/test-root.pem",
         ])
         .output()
-        .unwrap();
+        .unwrap()
+    };
+    let o = json_run("scan", "samples");
     assert_eq!(o.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
         .lines()
@@ -344,19 +346,7 @@ fn scan_streams_json_lines_and_summarises() {
     // Scan lines leave out the bulky facts object.
     assert!(lines.iter().all(|l| l.get("facts").is_none()));
     // The scan (which parses --trust once for all installations) and a single diagnosis agree.
-    let one = cd()
-        .args([
-            "diagnose",
-            "samples/nginx-broken",
-            "--json",
-            "--now",
-            NOW,
-            "--trust",
-            "samples/test-root.pem",
-        ])
-        .output()
-        .unwrap();
-    let one = json_of(&one.stdout);
+    let one = json_of(&json_run("diagnose", "samples/nginx-broken").stdout);
     let nginx = lines
         .iter()
         .find(|l| l["installation"] == "nginx-broken")
