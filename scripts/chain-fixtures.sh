@@ -7,7 +7,8 @@
 #     P-256 certificate request;
 #   - a small hierarchy with 50 look-alike intermediates (same subject as the real issuing CA,
 #     each with its own key, no key identifiers) to check that chain building stays within its
-#     signature-check budget.
+#     signature-check budget;
+#   - same-name issuers on two curves (P-384 real, P-256 look-alikes), for signer-key recovery.
 #
 # Needs the OpenSSL 3 command line. Keys are new on every run; names, dates and the structure
 # stay the same. Every certificate is valid 2025-01-01T00:00:00Z .. 2035-01-01T00:00:00Z.
@@ -179,6 +180,27 @@ for i in $(seq 1 50); do
     cat "$WORK/la-$i.pem" >>"$OUT/lookalikes-50.pem"
 done
 
+# --- same-name issuers on two curves --------------------------------------------------------
+# The real issuing CA on P-384 and two look-alikes on P-256, all with the same name and no key
+# identifiers; the P-256 leaf is signed by the P-384 one. Recovering the signer keys on one
+# curve must not rule out a candidate on the other.
+M="/C=US/O=certdoctor Mixed"
+ec_key "$WORK/mx-root.key" P-384
+selfsign mx-root "$WORK/mx-root.key" "$M/CN=certdoctor Mixed Root" bare_ca_ext sha384 "$OUT/mixed-root.pem"
+ec_key "$WORK/mx-int.key" P-384
+issue mx-root "$OUT/mixed-root.pem" "$WORK/mx-root.key" "$WORK/mx-int.key" \
+    "$M/CN=certdoctor Mixed Issuing CA" bare_ca_ext sha384 "$OUT/mixed-int-p384.pem"
+: >"$OUT/mixed-lookalikes-p256.pem"
+for i in 1 2; do
+    ec_key "$WORK/mx-la-$i.key" P-256
+    issue mx-root "$OUT/mixed-root.pem" "$WORK/mx-root.key" "$WORK/mx-la-$i.key" \
+        "$M/CN=certdoctor Mixed Issuing CA" bare_ca_ext sha384 "$WORK/mx-la-$i.pem"
+    cat "$WORK/mx-la-$i.pem" >>"$OUT/mixed-lookalikes-p256.pem"
+done
+ec_key "$WORK/mx-leaf.key" P-256
+issue mx-int "$OUT/mixed-int-p384.pem" "$WORK/mx-int.key" "$WORK/mx-leaf.key" "$M/CN=www.example.test" \
+    bare_leaf_ext sha384 "$OUT/mixed-leaf.pem"
+
 # --- the real Sectigo / USERTrust / AAA / AddTrust CA certificates ---------------------------
 # Public CA certificates, copied from the project's shared reference set (see its SOURCES.txt
 # for where each one was taken from and how it was checked).
@@ -200,6 +222,7 @@ v "$OUT/p384-ca.pem" "$OUT/p384-leaf.pem"
 q openssl verify -no_check_time -CAfile "$OUT/la-root.pem" -untrusted "$OUT/la-int.pem" "$OUT/la-leaf.pem"
 q openssl req -in "$OUT/p256.csr" -verify -noout
 [ "$(grep -c 'BEGIN CERTIFICATE' "$OUT/lookalikes-50.pem")" = 50 ]
+q openssl verify -no_check_time -CAfile "$OUT/mixed-root.pem" -untrusted "$OUT/mixed-int-p384.pem" "$OUT/mixed-leaf.pem"
 
 cat >"$OUT/README.md" <<'EOF'
 # chain-extra/
@@ -230,6 +253,12 @@ cross-certificates by AAA Certificate Services and by the AddTrust External CA R
 - `la-int.pem` — "certdoctor Lookalike Issuing CA", issued by la-root; the real issuer of la-leaf.
 - `la-leaf.pem` — CN=www.example.test, issued by la-int.
 - `lookalikes-50.pem` — 50 certificates with exactly la-int's subject, each with its own P-256 key, each issued by la-root; none signed la-leaf.
+
+## Same-name issuers on two curves (no key identifiers)
+- `mixed-root.pem` — "certdoctor Mixed Root", self-signed, EC P-384.
+- `mixed-int-p384.pem` — "certdoctor Mixed Issuing CA", EC P-384, issued by mixed-root; the real issuer of mixed-leaf.
+- `mixed-lookalikes-p256.pem` — two certificates with exactly mixed-int's subject, each with its own P-256 key, issued by mixed-root.
+- `mixed-leaf.pem` — CN=www.example.test, EC P-256, issued by mixed-int-p384 (ecdsa-with-SHA384).
 EOF
 
 echo "wrote $OUT"

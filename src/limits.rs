@@ -27,7 +27,8 @@ pub struct Limits {
     pub max_chain_depth: usize,
     /// Most complete paths collected (default 16).
     pub max_paths: usize,
-    /// Most signature verifications spent on chain building (default 2,000).
+    /// Most signature verifications spent on chain building (default 2,000; an ECDSA signer-key
+    /// recovery counts as two).
     pub max_signature_checks: usize,
 }
 

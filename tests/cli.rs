@@ -15,6 +15,19 @@ fn cd() -> Command {
     c
 }
 
+/// An empty folder of its own for one test. A leftover folder from an earlier run (the same
+/// PID comes round again) could hold files that change the outcome, e.g. a bad rule file.
+fn fresh_dir(tag: &str) -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!("certdoctor-{tag}-{}-{nanos}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 fn json_of(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).expect("stdout is one JSON object")
 }
@@ -80,8 +93,7 @@ fn diagnose_iis_sample_names_the_pfx_cipher_and_keeps_the_password_secret() {
 
 #[test]
 fn passin_env_and_file_work_and_stay_secret() {
-    let dir = std::env::temp_dir().join(format!("certdoctor-pass-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("pass");
     let pf = dir.join("pass.txt");
     std::fs::write(&pf, format!("{SECRET}\n")).unwrap();
     for spec in [
@@ -207,8 +219,7 @@ fn facts_file_is_read_and_schema_errors_name_the_field() {
         .args(["--facts", "examples/data/windows-iis-host.json", "--json"])
         .assert()
         .code(1);
-    let dir = std::env::temp_dir().join(format!("certdoctor-facts-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("facts");
     let bad = dir.join("bad.json");
     std::fs::write(&bad, r#"{"host": {"user": {"is_admin": "yes"}}}"#).unwrap();
     cd().args(["diagnose", "tests/fixtures/pki/leaf-rsa.pem", "--facts"])
@@ -251,8 +262,7 @@ fn bad_invocations_exit_two_with_one_line() {
 
 #[test]
 fn custom_rules_are_loaded_and_bad_ones_located() {
-    let dir = std::env::temp_dir().join(format!("certdoctor-rules-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("rules");
     std::fs::write(dir.join("off.toml"), r#"disable = ["linux.pem_layout"]"#).unwrap();
     let o = cd()
         .args([
@@ -284,6 +294,7 @@ fn custom_rules_are_loaded_and_bad_ones_located() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("zz-bad.toml:2:"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

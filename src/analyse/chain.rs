@@ -12,6 +12,12 @@
 //! (`max_signature_checks`). Hitting any bound sets [`ChainReport::budget_exhausted`]; the
 //! report then describes what was found within the bound.
 //!
+//! Many same-name candidates (look-alike intermediates) cost little: a candidate whose key
+//! identifier contradicts the child's authority key identifier is ruled out as OpenSSL does,
+//! and for an ECDSA child the possible signer keys are recovered from the signature once
+//! ([`signature::ecdsa_signers`]), so each candidate is a key comparison. The trust anchors'
+//! lookup tables ([`AnchorTable`]) are built once per process for the Mozilla roots.
+//!
 //! Name matching, path search and the report are this project's own code: the RustCrypto
 //! crates offer certificate parsing and signature arithmetic, not path building.
 
@@ -765,7 +771,7 @@ struct Builder<'a> {
     sig_cache: HashMap<(usize, Node), bool>,
     /// Signer keys recovered from a supplied certificate's ECDSA signature (see
     /// [`Builder::signers`]); `None` when recovery does not apply.
-    signers: HashMap<usize, Option<signature::EcdsaSigners>>,
+    signers: HashMap<(usize, ObjectIdentifier), Option<signature::EcdsaSigners>>,
     checks: usize,
     budget_exhausted: bool,
     complete: Vec<Vec<Node>>,
@@ -906,12 +912,13 @@ impl<'a> Builder<'a> {
     /// candidate `like` has an EC key: then each look-alike is ruled out by comparing keys
     /// instead of by a verification of its own. The recovery is charged as
     /// [`RECOVERY_COST`] signature checks.
+    /// Recovery is per curve: a P-256 recovery says nothing about a same-name P-384 candidate,
+    /// which gets its own.
     fn signers(&mut self, child: usize, like: &ChainCert) -> Option<&signature::EcdsaSigners> {
-        if !self.signers.contains_key(&child) {
-            let like_spki = like.cert.tbs_certificate().subject_public_key_info();
-            if like_spki.algorithm.oid != const_oid::db::rfc5912::ID_EC_PUBLIC_KEY {
-                return None;
-            }
+        let like_spki = like.cert.tbs_certificate().subject_public_key_info();
+        let curve = signature::ec_curve(like_spki)?;
+        let key = (child, curve);
+        if !self.signers.contains_key(&key) {
             let c = self.input.supplied.get(child)?;
             let issuers = self
                 .supplied_by_subject
@@ -926,9 +933,9 @@ impl<'a> Builder<'a> {
             if got.is_some() {
                 self.checks += RECOVERY_COST;
             }
-            self.signers.insert(child, got);
+            self.signers.insert(key, got);
         }
-        self.signers.get(&child).and_then(Option::as_ref)
+        self.signers.get(&key).and_then(Option::as_ref)
     }
 
     /// Is supplied certificate `i` self-signed (self-issued and verified by its own key)?
@@ -1787,6 +1794,26 @@ mod tests {
         supplied.extend(lookalikes);
         supplied.push(one("chain-extra/la-int.pem"));
         (supplied, vec![one("chain-extra/la-root.pem")])
+    }
+
+    /// Look-alikes on P-256 are tried first and trigger a signer-key recovery on P-256; the
+    /// real issuer is on P-384 and must get a recovery of its own, not be ruled out.
+    #[test]
+    fn signer_recovery_is_per_curve() {
+        let mut supplied = vec![one("chain-extra/mixed-leaf.pem")];
+        supplied.extend(fixture("chain-extra/mixed-lookalikes-p256.pem"));
+        supplied.push(one("chain-extra/mixed-int-p384.pem"));
+        assert_eq!(supplied.len(), 4);
+        let anchors = [one("chain-extra/mixed-root.pem")];
+        let r = run(&supplied, 0, &anchors, JAN_2026);
+        assert!(r.trusted);
+        assert_eq!(
+            r.paths[0].nodes,
+            vec![Node::Supplied(0), Node::Supplied(3), Node::Anchor(0)]
+        );
+        assert_eq!(r.lookalike_intermediates, vec![1, 2]);
+        // Two recoveries (P-256, P-384) at 2 each, the issuer and the root link verified.
+        assert_eq!(r.signature_checks, 6);
     }
 
     #[test]

@@ -450,6 +450,11 @@ impl EcdsaSigners {
     }
 }
 
+/// The named curve of an EC public key (`None` for other keys).
+pub fn ec_curve(spki: &SubjectPublicKeyInfoOwned) -> Option<ObjectIdentifier> {
+    ec_point(spki).map(|(curve, _)| curve)
+}
+
 /// The curve and the SEC1 point of an EC public key.
 fn ec_point(spki: &SubjectPublicKeyInfoOwned) -> Option<(ObjectIdentifier, &[u8])> {
     if spki.algorithm.oid != OID_EC_PUBLIC_KEY {
