@@ -174,6 +174,27 @@ fn hostile(c: &mut Criterion) {
     g.bench_function("chain_50_lookalikes_plus_real_issuer", |b| {
         b.iter(|| black_box(diagnose(&la)))
     });
+    // RSA 2048 look-alikes without key identifiers: no key recovery for RSA, one verification
+    // each.
+    let rsa_la = Facts {
+        files: vec![
+            InputFile::new("rsa-la-leaf.pem", fixture("chain-extra/rsa-la-leaf.pem")),
+            InputFile::new(
+                "rsa-lookalikes-50.pem",
+                fixture("chain-extra/rsa-lookalikes-50.pem"),
+            ),
+            InputFile::new("rsa-la-int.pem", fixture("chain-extra/rsa-la-int.pem")),
+        ],
+        trust: vec![InputFile::new(
+            "rsa-la-root.pem",
+            fixture("chain-extra/rsa-la-root.pem"),
+        )],
+        now: now.clone(),
+        ..Facts::default()
+    };
+    g.bench_function("chain_50_rsa_lookalikes_plus_real_issuer", |b| {
+        b.iter(|| black_box(diagnose(&rsa_la)))
+    });
     g.finish();
 }
 

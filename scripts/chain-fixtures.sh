@@ -180,6 +180,25 @@ for i in $(seq 1 50); do
     cat "$WORK/la-$i.pem" >>"$OUT/lookalikes-50.pem"
 done
 
+# --- 50 RSA look-alike intermediates (no key identifiers) -----------------------------------
+# RSA has no signer-key recovery: each look-alike costs one verification (a bench measures it).
+R="/C=US/O=certdoctor RSA Lookalike"
+rsa_key "$WORK/rla-root.key"
+selfsign rla-root "$WORK/rla-root.key" "$R/CN=certdoctor RSA Lookalike Root" bare_ca_ext sha256 "$OUT/rsa-la-root.pem"
+rsa_key "$WORK/rla-int.key"
+issue rla-root "$OUT/rsa-la-root.pem" "$WORK/rla-root.key" "$WORK/rla-int.key" \
+    "$R/CN=certdoctor RSA Lookalike Issuing CA" bare_ca_ext sha256 "$OUT/rsa-la-int.pem"
+rsa_key "$WORK/rla-leaf.key"
+issue rla-int "$OUT/rsa-la-int.pem" "$WORK/rla-int.key" "$WORK/rla-leaf.key" "$R/CN=www.example.test" \
+    bare_leaf_ext sha256 "$OUT/rsa-la-leaf.pem"
+: >"$OUT/rsa-lookalikes-50.pem"
+for i in $(seq 1 50); do
+    rsa_key "$WORK/rla-$i.key"
+    issue rla-root "$OUT/rsa-la-root.pem" "$WORK/rla-root.key" "$WORK/rla-$i.key" \
+        "$R/CN=certdoctor RSA Lookalike Issuing CA" bare_ca_ext sha256 "$WORK/rla-$i.pem"
+    cat "$WORK/rla-$i.pem" >>"$OUT/rsa-lookalikes-50.pem"
+done
+
 # --- same-name issuers on two curves --------------------------------------------------------
 # The real issuing CA on P-384 and two look-alikes on P-256, all with the same name and no key
 # identifiers; the P-256 leaf is signed by the P-384 one. Recovering the signer keys on one
@@ -222,6 +241,8 @@ v "$OUT/p384-ca.pem" "$OUT/p384-leaf.pem"
 q openssl verify -no_check_time -CAfile "$OUT/la-root.pem" -untrusted "$OUT/la-int.pem" "$OUT/la-leaf.pem"
 q openssl req -in "$OUT/p256.csr" -verify -noout
 [ "$(grep -c 'BEGIN CERTIFICATE' "$OUT/lookalikes-50.pem")" = 50 ]
+q openssl verify -no_check_time -CAfile "$OUT/rsa-la-root.pem" -untrusted "$OUT/rsa-la-int.pem" "$OUT/rsa-la-leaf.pem"
+[ "$(grep -c 'BEGIN CERTIFICATE' "$OUT/rsa-lookalikes-50.pem")" = 50 ]
 q openssl verify -no_check_time -CAfile "$OUT/mixed-root.pem" -untrusted "$OUT/mixed-int-p384.pem" "$OUT/mixed-leaf.pem"
 
 cat >"$OUT/README.md" <<'EOF'
@@ -253,6 +274,10 @@ cross-certificates by AAA Certificate Services and by the AddTrust External CA R
 - `la-int.pem` — "certdoctor Lookalike Issuing CA", issued by la-root; the real issuer of la-leaf.
 - `la-leaf.pem` — CN=www.example.test, issued by la-int.
 - `lookalikes-50.pem` — 50 certificates with exactly la-int's subject, each with its own P-256 key, each issued by la-root; none signed la-leaf.
+
+## RSA look-alikes (no key identifiers)
+- `rsa-la-root.pem`, `rsa-la-int.pem`, `rsa-la-leaf.pem` — the same structure as the look-alike set above ("certdoctor RSA Lookalike …"), RSA 2048, sha256WithRSAEncryption.
+- `rsa-lookalikes-50.pem` — 50 certificates with exactly rsa-la-int's subject, each with its own RSA 2048 key, issued by rsa-la-root; none signed rsa-la-leaf.
 
 ## Same-name issuers on two curves (no key identifiers)
 - `mixed-root.pem` — "certdoctor Mixed Root", self-signed, EC P-384.

@@ -1796,6 +1796,25 @@ mod tests {
         (supplied, vec![one("chain-extra/la-root.pem")])
     }
 
+    /// RSA has no signer-key recovery: 50 RSA look-alikes without key identifiers cost one
+    /// verification each, within the default budget, and are all named.
+    #[test]
+    fn fifty_rsa_lookalikes_are_verified_one_by_one() {
+        let mut supplied = vec![one("chain-extra/rsa-la-leaf.pem")];
+        supplied.extend(fixture("chain-extra/rsa-lookalikes-50.pem"));
+        supplied.push(one("chain-extra/rsa-la-int.pem"));
+        let anchors = [one("chain-extra/rsa-la-root.pem")];
+        let r = run(&supplied, 0, &anchors, JAN_2026);
+        assert!(r.trusted);
+        assert_eq!(
+            r.paths[0].nodes,
+            vec![Node::Supplied(0), Node::Supplied(51), Node::Anchor(0)]
+        );
+        assert_eq!(r.lookalike_intermediates, (1..=50).collect::<Vec<_>>());
+        assert_eq!(r.signature_checks, 52);
+        assert!(!r.budget_exhausted);
+    }
+
     /// Look-alikes on P-256 are tried first and trigger a signer-key recovery on P-256; the
     /// real issuer is on P-384 and must get a recovery of its own, not be ruled out.
     #[test]
