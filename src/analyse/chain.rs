@@ -119,6 +119,12 @@ impl ChainCert {
 
     /// Builds from DER and its already decoded certificate (no second decode).
     pub fn with_cert(der: Vec<u8>, cert: Certificate) -> Self {
+        let fp: [u8; 32] = Sha256::digest(&der).into();
+        Self::with_cert_hashed(der, cert, fp)
+    }
+
+    /// [`ChainCert::with_cert`] with the SHA-256 of `der` already computed.
+    pub fn with_cert_hashed(der: Vec<u8>, cert: Certificate, fp: [u8; 32]) -> Self {
         let tbs = cert.tbs_certificate();
         let subject_key = name_key(tbs.subject());
         let issuer_key = name_key(tbs.issuer());
@@ -163,7 +169,6 @@ impl ChainCert {
         let not_after = unix_seconds(validity.not_after);
         let signed = signature::split_signed(&der).ok();
         let hash = signature::signature_hash_name(cert.signature_algorithm());
-        let fp: [u8; 32] = Sha256::digest(&der).into();
         let name_key_fp: [u8; 32] = {
             let mut h = Sha256::new();
             h.update((subject_key.len() as u64).to_be_bytes());
@@ -912,6 +917,7 @@ impl<'a> Builder<'a> {
     /// candidate `like` has an EC key: then each look-alike is ruled out by comparing keys
     /// instead of by a verification of its own. The recovery is charged as
     /// [`RECOVERY_COST`] signature checks.
+    ///
     /// Recovery is per curve: a P-256 recovery says nothing about a same-name P-384 candidate,
     /// which gets its own.
     fn signers(&mut self, child: usize, like: &ChainCert) -> Option<&signature::EcdsaSigners> {
@@ -1787,30 +1793,61 @@ mod tests {
         assert!(r.budget_exhausted);
     }
 
+    /// A look-alike set from chain-extra/: supplied = leaf, the `count` look-alikes, the real
+    /// issuer (last); anchors = the root.
+    fn lookalike_case(
+        leaf: &str,
+        lookalikes: &str,
+        count: usize,
+        issuer: &str,
+        root: &str,
+    ) -> (Vec<ChainCert>, Vec<ChainCert>) {
+        let mut supplied = vec![one(&format!("chain-extra/{leaf}"))];
+        let alikes = fixture(&format!("chain-extra/{lookalikes}"));
+        assert_eq!(alikes.len(), count);
+        supplied.extend(alikes);
+        supplied.push(one(&format!("chain-extra/{issuer}")));
+        (supplied, vec![one(&format!("chain-extra/{root}"))])
+    }
+
+    /// The outcome every look-alike case must have: trusted through the real issuer (supplied
+    /// last, after `count` look-alikes) to the root, and every look-alike named.
+    fn assert_trusted_past_lookalikes(r: &ChainReport, count: usize) {
+        assert!(r.trusted);
+        assert_eq!(
+            r.paths[0].nodes,
+            vec![
+                Node::Supplied(0),
+                Node::Supplied(count + 1),
+                Node::Anchor(0)
+            ]
+        );
+        assert_eq!(r.lookalike_intermediates, (1..=count).collect::<Vec<_>>());
+    }
+
     fn lookalike_set() -> (Vec<ChainCert>, Vec<ChainCert>) {
-        let mut supplied = vec![one("chain-extra/la-leaf.pem")];
-        let lookalikes = fixture("chain-extra/lookalikes-50.pem");
-        assert_eq!(lookalikes.len(), 50);
-        supplied.extend(lookalikes);
-        supplied.push(one("chain-extra/la-int.pem"));
-        (supplied, vec![one("chain-extra/la-root.pem")])
+        lookalike_case(
+            "la-leaf.pem",
+            "lookalikes-50.pem",
+            50,
+            "la-int.pem",
+            "la-root.pem",
+        )
     }
 
     /// RSA has no signer-key recovery: 50 RSA look-alikes without key identifiers cost one
     /// verification each, within the default budget, and are all named.
     #[test]
     fn fifty_rsa_lookalikes_are_verified_one_by_one() {
-        let mut supplied = vec![one("chain-extra/rsa-la-leaf.pem")];
-        supplied.extend(fixture("chain-extra/rsa-lookalikes-50.pem"));
-        supplied.push(one("chain-extra/rsa-la-int.pem"));
-        let anchors = [one("chain-extra/rsa-la-root.pem")];
-        let r = run(&supplied, 0, &anchors, JAN_2026);
-        assert!(r.trusted);
-        assert_eq!(
-            r.paths[0].nodes,
-            vec![Node::Supplied(0), Node::Supplied(51), Node::Anchor(0)]
+        let (supplied, anchors) = lookalike_case(
+            "rsa-la-leaf.pem",
+            "rsa-lookalikes-50.pem",
+            50,
+            "rsa-la-int.pem",
+            "rsa-la-root.pem",
         );
-        assert_eq!(r.lookalike_intermediates, (1..=50).collect::<Vec<_>>());
+        let r = run(&supplied, 0, &anchors, JAN_2026);
+        assert_trusted_past_lookalikes(&r, 50);
         assert_eq!(r.signature_checks, 52);
         assert!(!r.budget_exhausted);
     }
@@ -1819,18 +1856,15 @@ mod tests {
     /// real issuer is on P-384 and must get a recovery of its own, not be ruled out.
     #[test]
     fn signer_recovery_is_per_curve() {
-        let mut supplied = vec![one("chain-extra/mixed-leaf.pem")];
-        supplied.extend(fixture("chain-extra/mixed-lookalikes-p256.pem"));
-        supplied.push(one("chain-extra/mixed-int-p384.pem"));
-        assert_eq!(supplied.len(), 4);
-        let anchors = [one("chain-extra/mixed-root.pem")];
-        let r = run(&supplied, 0, &anchors, JAN_2026);
-        assert!(r.trusted);
-        assert_eq!(
-            r.paths[0].nodes,
-            vec![Node::Supplied(0), Node::Supplied(3), Node::Anchor(0)]
+        let (supplied, anchors) = lookalike_case(
+            "mixed-leaf.pem",
+            "mixed-lookalikes-p256.pem",
+            2,
+            "mixed-int-p384.pem",
+            "mixed-root.pem",
         );
-        assert_eq!(r.lookalike_intermediates, vec![1, 2]);
+        let r = run(&supplied, 0, &anchors, JAN_2026);
+        assert_trusted_past_lookalikes(&r, 2);
         // Two recoveries (P-256, P-384) at 2 each, the issuer and the root link verified.
         assert_eq!(r.signature_checks, 6);
     }
@@ -1840,12 +1874,7 @@ mod tests {
         let (supplied, anchors) = lookalike_set();
         let limits = Limits::default();
         let r = run_with(&supplied, 0, &anchors, JAN_2026, &limits);
-        assert!(r.trusted);
-        assert_eq!(
-            r.paths[0].nodes,
-            vec![Node::Supplied(0), Node::Supplied(51), Node::Anchor(0)]
-        );
-        assert_eq!(r.lookalike_intermediates, (1..=50).collect::<Vec<_>>());
+        assert_trusted_past_lookalikes(&r, 50);
         assert!(r.unrelated_certs.is_empty());
         assert!(!r.order_ok);
         assert_eq!(r.out_of_order, vec![51]);

@@ -481,7 +481,7 @@ pub fn ecdsa_signers(
     let Ok(Scheme::Ecdsa(hash)) = scheme_of(alg) else {
         return None;
     };
-    let (curve, _) = ec_point(like)?;
+    let curve = ec_curve(like)?;
     let prehash = hash.digest(tbs)?;
     macro_rules! recover {
         ($curve:ident) => {{

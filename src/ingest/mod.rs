@@ -291,50 +291,34 @@ impl<'a> Ctx<'a> {
         }
         // The same certificate again (a bundle concatenated twice, or a hostile file repeating
         // one certificate thousands of times): reuse the analysis instead of redoing it.
+        // `chain_certs` and `certs` are filled together (`certs` stays empty when reading trust
+        // anchors), so one index serves both.
         let fp: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(&der).into();
-        if let Some(&i) = self.seen_certs.get(&fp) {
-            // `chain_certs` and `certs` are filled together, so `i` indexes both.
+        let seen = self.seen_certs.get(&fp).and_then(|&i| {
+            let chain = self.out.chain_certs.get(i)?.clone();
             let facts = self.out.certs.get(i).map(|item| item.facts.clone());
-            if let Some(chain) = self.out.chain_certs.get(i).cloned() {
-                match (self.certs_only, facts) {
-                    (true, _) => {
-                        self.out.chain_certs.push(chain);
-                        return true;
-                    }
-                    (false, Some(facts)) => {
-                        self.out.chain_certs.push(chain);
-                        self.push_cert_item(rep, der, container, facts);
-                        return true;
-                    }
-                    (false, None) => {}
-                }
+            (self.certs_only || facts.is_some()).then_some((chain, facts))
+        });
+        let (chain, facts) = match seen {
+            Some(known) => known,
+            None => {
+                let Ok(c) = Certificate::from_der(&der) else {
+                    return false;
+                };
+                self.seen_certs.insert(fp, self.out.chain_certs.len());
+                // The chain view hashes the key once; the certificate facts reuse both hashes.
+                let chain = crate::analyse::chain::ChainCert::with_cert_hashed(der.clone(), c, fp);
+                let facts = (!self.certs_only).then(|| {
+                    cert::analyse_certificate_hashed(&chain.cert, &der, &fp, chain.spki_sha256())
+                });
+                (chain, facts)
             }
-        }
-        let Ok(c) = Certificate::from_der(&der) else {
-            return false;
         };
-        self.seen_certs.insert(fp, self.out.chain_certs.len());
-        if self.certs_only {
-            self.out
-                .chain_certs
-                .push(crate::analyse::chain::ChainCert::with_cert(der, c));
-            return true;
-        }
-        // The chain view hashes the DER and the key once; the certificate facts reuse them.
-        let chain = crate::analyse::chain::ChainCert::with_cert(der.clone(), c);
-        let facts = cert::analyse_certificate_hashed(&chain.cert, &der, &fp, chain.spki_sha256());
         self.out.chain_certs.push(chain);
-        self.push_cert_item(rep, der, container, facts);
-        true
-    }
-
-    fn push_cert_item(
-        &mut self,
-        rep: &mut FileReport,
-        der: Vec<u8>,
-        container: &'static str,
-        facts: CertFacts,
-    ) {
+        // Trust-anchor reading keeps the chain view only.
+        let Some(facts) = facts else {
+            return true;
+        };
         rep.holds.push(describe_cert(&facts));
         rep.cert_order.push(facts.sha256.clone());
         let index_in_file = rep.cert_order.len() - 1;
@@ -345,6 +329,7 @@ impl<'a> Ctx<'a> {
             der,
             facts,
         });
+        true
     }
 
     fn add_csr(&mut self, rep: &mut FileReport, req: &CertReq, der: &[u8]) {
