@@ -149,49 +149,36 @@ fn hostile(c: &mut Criterion) {
     g.bench_function("pem_largest_accepted_file", |b| {
         b.iter(|| black_box(diagnose(&max)))
     });
-    let mut la = Facts {
-        files: vec![
-            InputFile::new("la-leaf.pem", fixture("chain-extra/la-leaf.pem")),
-            InputFile::new(
-                "lookalikes-50.pem",
-                fixture("chain-extra/lookalikes-50.pem"),
-            ),
-        ],
+    // An installation from chain-extra/: the given files, trusting `root`.
+    let chain_case = |files: &[&str], root: &str| Facts {
+        files: files
+            .iter()
+            .map(|f| InputFile::new(*f, fixture(&format!("chain-extra/{f}"))))
+            .collect(),
         trust: vec![InputFile::new(
-            "la-root.pem",
-            fixture("chain-extra/la-root.pem"),
+            root,
+            fixture(&format!("chain-extra/{root}")),
         )],
         now: now.clone(),
         ..Facts::default()
     };
+    let la = chain_case(&["la-leaf.pem", "lookalikes-50.pem"], "la-root.pem");
     g.bench_function("chain_50_lookalike_intermediates", |b| {
         b.iter(|| black_box(diagnose(&la)))
     });
-    la.files.push(InputFile::new(
-        "la-int.pem",
-        fixture("chain-extra/la-int.pem"),
-    ));
+    let la = chain_case(
+        &["la-leaf.pem", "lookalikes-50.pem", "la-int.pem"],
+        "la-root.pem",
+    );
     g.bench_function("chain_50_lookalikes_plus_real_issuer", |b| {
         b.iter(|| black_box(diagnose(&la)))
     });
     // RSA 2048 look-alikes without key identifiers: no key recovery for RSA, one verification
     // each.
-    let rsa_la = Facts {
-        files: vec![
-            InputFile::new("rsa-la-leaf.pem", fixture("chain-extra/rsa-la-leaf.pem")),
-            InputFile::new(
-                "rsa-lookalikes-50.pem",
-                fixture("chain-extra/rsa-lookalikes-50.pem"),
-            ),
-            InputFile::new("rsa-la-int.pem", fixture("chain-extra/rsa-la-int.pem")),
-        ],
-        trust: vec![InputFile::new(
-            "rsa-la-root.pem",
-            fixture("chain-extra/rsa-la-root.pem"),
-        )],
-        now: now.clone(),
-        ..Facts::default()
-    };
+    let rsa_la = chain_case(
+        &["rsa-la-leaf.pem", "rsa-lookalikes-50.pem", "rsa-la-int.pem"],
+        "rsa-la-root.pem",
+    );
     g.bench_function("chain_50_rsa_lookalikes_plus_real_issuer", |b| {
         b.iter(|| black_box(diagnose(&rsa_la)))
     });

@@ -162,63 +162,47 @@ issue p384 "$OUT/p384-ca.pem" "$WORK/p384-ca.key" "$WORK/p384-leaf.key" "$T/CN=w
 q openssl req -new -config "$CNF" -key "$WORK/p256-leaf.key" -subj "$T/CN=www.example.test" \
     -sha256 -out "$OUT/p256.csr"
 
-# --- 50 look-alike intermediates ----------------------------------------------------------
-L="/C=US/O=certdoctor Lookalike"
-ec_key "$WORK/la-root.key" P-256
-selfsign la-root "$WORK/la-root.key" "$L/CN=certdoctor Lookalike Root" bare_ca_ext sha256 "$OUT/la-root.pem"
-ec_key "$WORK/la-int.key" P-256
-issue la-root "$OUT/la-root.pem" "$WORK/la-root.key" "$WORK/la-int.key" \
-    "$L/CN=certdoctor Lookalike Issuing CA" bare_ca_ext sha256 "$OUT/la-int.pem"
-ec_key "$WORK/la-leaf.key" P-256
-issue la-int "$OUT/la-int.pem" "$WORK/la-int.key" "$WORK/la-leaf.key" "$L/CN=www.example.test" \
-    bare_leaf_ext sha256 "$OUT/la-leaf.pem"
-: >"$OUT/lookalikes-50.pem"
-for i in $(seq 1 50); do
-    ec_key "$WORK/la-$i.key" P-256
-    issue la-root "$OUT/la-root.pem" "$WORK/la-root.key" "$WORK/la-$i.key" \
-        "$L/CN=certdoctor Lookalike Issuing CA" bare_ca_ext sha256 "$WORK/la-$i.pem"
-    cat "$WORK/la-$i.pem" >>"$OUT/lookalikes-50.pem"
-done
+# --- look-alike intermediates ---------------------------------------------------------------
+newkey() { # file spec: "rsa" or an EC curve name
+    if [ "$2" = rsa ]; then rsa_key "$1"; else ec_key "$1" "$2"; fi
+}
 
-# --- 50 RSA look-alike intermediates (no key identifiers) -----------------------------------
-# RSA has no signer-key recovery: each look-alike costs one verification (a bench measures it).
-R="/C=US/O=certdoctor RSA Lookalike"
-rsa_key "$WORK/rla-root.key"
-selfsign rla-root "$WORK/rla-root.key" "$R/CN=certdoctor RSA Lookalike Root" bare_ca_ext sha256 "$OUT/rsa-la-root.pem"
-rsa_key "$WORK/rla-int.key"
-issue rla-root "$OUT/rsa-la-root.pem" "$WORK/rla-root.key" "$WORK/rla-int.key" \
-    "$R/CN=certdoctor RSA Lookalike Issuing CA" bare_ca_ext sha256 "$OUT/rsa-la-int.pem"
-rsa_key "$WORK/rla-leaf.key"
-issue rla-int "$OUT/rsa-la-int.pem" "$WORK/rla-int.key" "$WORK/rla-leaf.key" "$R/CN=www.example.test" \
-    bare_leaf_ext sha256 "$OUT/rsa-la-leaf.pem"
-: >"$OUT/rsa-lookalikes-50.pem"
-for i in $(seq 1 50); do
-    rsa_key "$WORK/rla-$i.key"
-    issue rla-root "$OUT/rsa-la-root.pem" "$WORK/rla-root.key" "$WORK/rla-$i.key" \
-        "$R/CN=certdoctor RSA Lookalike Issuing CA" bare_ca_ext sha256 "$WORK/rla-$i.pem"
-    cat "$WORK/rla-$i.pem" >>"$OUT/rsa-lookalikes-50.pem"
-done
+# lookalike_set base md count root-key int-key lookalike-key leaf-key root.pem int.pem lookalikes.pem leaf.pem
+# A hierarchy without key identifiers anywhere (the chain builder can only match by name):
+# "<base> Root" issues "<base> Issuing CA", the real issuer of the leaf, and `count` look-alikes
+# with exactly that name, each with its own key. Subjects start /C=US/O=<base>.
+lookalike_set() {
+    local base="$1" md="$2" count="$3" kroot="$4" kint="$5" kalike="$6" kleaf="$7"
+    local root="$8" int="$9" alikes="${10}" leaf="${11}"
+    local n="/C=US/O=$base" t
+    t="$(basename "$root" .pem)"
+    newkey "$WORK/$t.key" "$kroot"
+    selfsign "$t" "$WORK/$t.key" "$n/CN=$base Root" bare_ca_ext "$md" "$root"
+    newkey "$WORK/$t-int.key" "$kint"
+    issue "$t" "$root" "$WORK/$t.key" "$WORK/$t-int.key" "$n/CN=$base Issuing CA" bare_ca_ext "$md" "$int"
+    newkey "$WORK/$t-leaf.key" "$kleaf"
+    issue "$t-int" "$int" "$WORK/$t-int.key" "$WORK/$t-leaf.key" "$n/CN=www.example.test" \
+        bare_leaf_ext "$md" "$leaf"
+    : >"$alikes"
+    for i in $(seq 1 "$count"); do
+        newkey "$WORK/$t-$i.key" "$kalike"
+        issue "$t" "$root" "$WORK/$t.key" "$WORK/$t-$i.key" "$n/CN=$base Issuing CA" \
+            bare_ca_ext "$md" "$WORK/$t-$i.pem"
+        cat "$WORK/$t-$i.pem" >>"$alikes"
+    done
+}
 
-# --- same-name issuers on two curves --------------------------------------------------------
-# The real issuing CA on P-384 and two look-alikes on P-256, all with the same name and no key
-# identifiers; the P-256 leaf is signed by the P-384 one. Recovering the signer keys on one
-# curve must not rule out a candidate on the other.
-M="/C=US/O=certdoctor Mixed"
-ec_key "$WORK/mx-root.key" P-384
-selfsign mx-root "$WORK/mx-root.key" "$M/CN=certdoctor Mixed Root" bare_ca_ext sha384 "$OUT/mixed-root.pem"
-ec_key "$WORK/mx-int.key" P-384
-issue mx-root "$OUT/mixed-root.pem" "$WORK/mx-root.key" "$WORK/mx-int.key" \
-    "$M/CN=certdoctor Mixed Issuing CA" bare_ca_ext sha384 "$OUT/mixed-int-p384.pem"
-: >"$OUT/mixed-lookalikes-p256.pem"
-for i in 1 2; do
-    ec_key "$WORK/mx-la-$i.key" P-256
-    issue mx-root "$OUT/mixed-root.pem" "$WORK/mx-root.key" "$WORK/mx-la-$i.key" \
-        "$M/CN=certdoctor Mixed Issuing CA" bare_ca_ext sha384 "$WORK/mx-la-$i.pem"
-    cat "$WORK/mx-la-$i.pem" >>"$OUT/mixed-lookalikes-p256.pem"
-done
-ec_key "$WORK/mx-leaf.key" P-256
-issue mx-int "$OUT/mixed-int-p384.pem" "$WORK/mx-int.key" "$WORK/mx-leaf.key" "$M/CN=www.example.test" \
-    bare_leaf_ext sha384 "$OUT/mixed-leaf.pem"
+# 50 ECDSA P-256 look-alikes.
+lookalike_set "certdoctor Lookalike" sha256 50 P-256 P-256 P-256 P-256 \
+    "$OUT/la-root.pem" "$OUT/la-int.pem" "$OUT/lookalikes-50.pem" "$OUT/la-leaf.pem"
+# 50 RSA look-alikes: RSA has no signer-key recovery, each costs one verification (benched).
+lookalike_set "certdoctor RSA Lookalike" sha256 50 rsa rsa rsa rsa \
+    "$OUT/rsa-la-root.pem" "$OUT/rsa-la-int.pem" "$OUT/rsa-lookalikes-50.pem" "$OUT/rsa-la-leaf.pem"
+# Same-name issuers on two curves: the real issuing CA on P-384, two look-alikes on P-256, a
+# P-256 leaf. Recovering the signer keys on one curve must not rule out a candidate on the other.
+lookalike_set "certdoctor Mixed" sha384 2 P-384 P-384 P-256 P-256 \
+    "$OUT/mixed-root.pem" "$OUT/mixed-int-p384.pem" "$OUT/mixed-lookalikes-p256.pem" \
+    "$OUT/mixed-leaf.pem"
 
 # --- the real Sectigo / USERTrust / AAA / AddTrust CA certificates ---------------------------
 # Public CA certificates, copied from the project's shared reference set (see its SOURCES.txt
